@@ -1,0 +1,3 @@
+from hotline_cli.cli import main
+
+main()

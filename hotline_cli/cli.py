@@ -1,0 +1,294 @@
+"""The shell: Click options and commands, printing, exit codes. Nothing is decided here.
+
+Exit status (shared/spec/cli-contract.md): 0 done; 1 audit found an error-level finding;
+2 usage error or at least one unreadable/invalid record (2 wins over 1); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, datetime
+from typing import Callable, Iterable, Iterator
+
+import click
+
+from hotline_cli import __version__
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class RussianHelp:
+    """Click's own help headings in Russian (the rest of the help text is ours)."""
+
+    def get_help_option(self, ctx):
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.help = "Показать эту справку и выйти."
+        return opt
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "Использование: ")
+
+    def format_options(self, ctx, formatter):
+        opts = [rv for p in self.get_params(ctx) if (rv := p.get_help_record(ctx)) is not None]
+        if opts:
+            with formatter.section("Параметры"):
+                formatter.write_dl(opts)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=80)))
+        if rows:
+            with formatter.section("Команды"):
+                formatter.write_dl(rows)
+
+
+class Command(RussianHelp, click.Command):
+    pass
+
+
+class Group(RussianHelp, click.Group):
+    command_class = Command
+    group_class = type  # subgroups are Groups too (click: type means "same class")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class DateParam(click.ParamType):
+    name = "ГГГГ-ММ-ДД"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(f"«{value}» — не дата; ожидается ГГГГ-ММ-ДД, например 2025-11-05", param, ctx)
+
+
+DATE = DateParam()
+
+
+# ------------------------------------------------------------------ shared options
+
+def batch_options(f):
+    """Options every case command takes, declared once."""
+    decorators = [
+        click.argument("inputs", nargs=-1, metavar="[INPUT]..."),
+        click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv", "table"]),
+                     default="text", show_default=True,
+                     help="text — для человека; jsonl — объект на дело в строке; json — один массив; "
+                          "csv и table — строки таблицы."),
+        click.option("--today", "--as-of", "today", type=DATE, default=None,
+                     help="Дата, на которую судить сроки (ГГГГ-ММ-ДД); события после неё не учитываются. "
+                          "По умолчанию — сегодня в часовом поясе дела."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="HOTLINE_CONFIG",
+                     default=None, help="Файл настроек (TOML или JSON); также переменная HOTLINE_CONFIG."),
+        click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Записать результат в файл (атомарно) вместо стандартного вывода."),
+        click.option("--encoding", default="utf-8", show_default=True,
+                     help="Кодировка входных файлов, например cp1251 или utf-16."),
+        click.option("--mask-pii", is_flag=True, default=False,
+                     help="Скрыть ФИО, телефоны и e-mail клиентов (стабильный короткий хеш)."),
+    ]
+    for d in reversed(decorators):
+        f = d(f)
+    return f
+
+
+INPUT_HELP = ("INPUT — файл .json (дело или массив дел), .jsonl (дело в строке), папка (все .json/.jsonl "
+              "рекурсивно) или «-»; без INPUT читается стандартный ввод.")
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", "-V", prog_name="hotline", message="%(prog)s %(version)s",
+                      help="Показать версию и выйти.")
+def cli():
+    """hotline — решения и аудит по статье ГЛ «Клиент не согласен с заключением мастера,
+    что техника исправна».
+
+    \b
+    Команды для дела или выгрузки дел:
+      triage     ситуация, что делать и говорить оператору
+      escalate   следующее сообщение эксперта / агента Usedesk
+      followup   сроки (рабочие дни) и что пора сделать
+      summarize  итоговая консультация для GSIS
+      audit      проверка выгрузки на соответствие статье
+      workdays   производственный календарь РФ
+    """
+
+
+# ------------------------------------------------------------------ running a batch
+
+def _load_config(path: str | None):
+    from hotline_cli.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def run_batch(command: str, inputs, fmt: str, today, config_path, output, encoding, mask_pii,
+              options: dict | None = None) -> int:
+    from hotline_cli import batch, commands, render
+    from hotline_cli.sources import read_records
+
+    spec = commands.COMMANDS[command]
+    ctx = batch.Context(today=today, config=_load_config(config_path), options=options or {})
+    if not inputs and sys.stdin.isatty():
+        click.echo("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…", err=True)
+    records = read_records(inputs or ["-"], encoding)
+    results = batch.run(records, spec.handler, ctx)
+    if mask_pii:
+        from hotline_cli.privacy import mask_result
+
+        results = (mask_result(r) for r in results)
+    tally = Tally(command)
+    results = tally.watch(results)
+    if command == "audit" and fmt == "text":
+        results = tally.progress(results)
+    with open_output(output) as out:
+        if fmt == "jsonl":
+            render.write_jsonl(results, out)
+        elif fmt == "json":
+            render.write_json(results, out)
+        elif fmt == "csv":
+            render.write_csv(results, out, spec.columns, spec.rows)
+        elif fmt == "table":
+            render.write_table(results, out, spec.columns, spec.rows)
+        else:
+            render.write_text(results, out, spec.text)
+            if spec.summary is not None:
+                for line in spec.summary(tally.summary_state):
+                    out.write(render.safe_text(line) + "\n")
+    return tally.exit_code()
+
+
+class Tally:
+    """Counts results on their way out; prints each bad record's message to stderr."""
+
+    def __init__(self, command: str):
+        self.command = command
+        self.errors = 0
+        self.findings_error = False
+        self.summary_state = None
+        self.count = 0
+
+    def watch(self, results: Iterable[dict]) -> Iterator[dict]:
+        from hotline_cli import render
+
+        summary = None
+        if self.command == "audit":
+            from hotline_cli.audit import Summary
+
+            summary = self.summary_state = Summary()
+        for r in results:
+            self.count += 1
+            if "error" in r:
+                self.errors += 1
+                click.echo("hotline: " + render.error_line(r), err=True)
+            if summary is not None:
+                summary.add(r)
+                if summary.has_error_finding(r):
+                    self.findings_error = True
+            yield r
+
+    def progress(self, results: Iterable[dict]) -> Iterator[dict]:
+        err = sys.stderr
+        if not err.isatty():
+            yield from results
+            return
+        for i, r in enumerate(results, 1):
+            if i % 1000 == 0:
+                err.write(f"\rпроверено дел: {i}…")
+                err.flush()
+            yield r
+        if self.count >= 1000:
+            err.write("\r" + " " * 40 + "\r")
+            err.flush()
+
+    def exit_code(self) -> int:
+        if self.errors:
+            return EXIT_INPUT
+        if self.findings_error:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+class open_output:
+    """stdout, or a file written atomically: a temporary file renamed into place at the end."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.tmp = None
+
+    def __enter__(self):
+        if not self.path:
+            out = sys.stdout
+            if hasattr(out, "reconfigure"):
+                out.reconfigure(errors="backslashreplace")
+            return out
+        import tempfile
+
+        d = os.path.dirname(os.path.abspath(self.path))
+        fd, self.tmp = tempfile.mkstemp(prefix=".hotline-", suffix=".tmp", dir=d)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="")
+        return self.fh
+
+    def __exit__(self, exc_type, exc, tb):
+        if not self.path:
+            sys.stdout.flush()
+            return False
+        self.fh.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            os.unlink(self.tmp)
+        return False
+
+
+# ------------------------------------------------------------------ commands
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+def triage(inputs, fmt, today, config_path, output, encoding, mask_pii):
+    """Ситуация статьи для дела: что делать, что сказать клиенту, что оформить (правила R0–R9)."""
+    sys.exit(run_batch("triage", inputs, fmt, today, config_path, output, encoding, mask_pii))
+
+
+# ------------------------------------------------------------------ entry point
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; never lets a traceback reach the user for bad input, a closed pipe or Ctrl-C."""
+    try:
+        rv = cli.main(args=argv, prog_name="hotline", standalone_mode=False)
+        code = rv if isinstance(rv, int) else EXIT_OK
+    except click.exceptions.Exit as e:
+        code = e.exit_code
+    except click.ClickException as e:
+        e.show()
+        code = e.exit_code
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except click.exceptions.Abort:
+        click.echo("\nпрервано", err=True)
+        code = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("\nпрервано", err=True)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (| head): end quietly; stdout can no longer be flushed
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        code = EXIT_OK
+    sys.exit(code)

@@ -1,0 +1,33 @@
+"""Each command's pieces in one table: the handler (core), its text, its rows.
+
+Handlers are imported lazily so that a command pays only for the modules it uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from hotline_cli import render
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    handler: Callable
+    text: Callable[[dict], Iterator[str]]
+    columns: list[str]
+    rows: Callable[[dict], Iterable[dict]]
+    summary: Callable | None = None
+
+
+def _triage(case, ctx, warnings):
+    from hotline_cli.triage import decide
+
+    if len(case.requests) > 1 and any(r.created is None for r in case.requests):
+        warnings.append("у части заявок нет даты created_at: спорной считается последняя по дате")
+    return decide(case).as_dict()
+
+
+COMMANDS: dict[str, CommandSpec] = {
+    "triage": CommandSpec(_triage, render.triage_text, render.TRIAGE_COLUMNS, render.triage_rows),
+}

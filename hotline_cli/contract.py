@@ -1,0 +1,153 @@
+"""The case contract (schemas/case.schema.json): validation with messages a supervisor reads.
+
+Valid records take the fast path: a validator compiled once by fastjsonschema from the
+same schema file. Only a record that fails it is checked again by `jsonschema` (imported
+then, not at start-up) to list every problem with its JSON Pointer in Russian words.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from hotline_cli.sources import RecordError
+
+_HERE = Path(__file__).resolve().parent
+
+
+def schema_path(name: str) -> Path:
+    """The published schema: inside the installed package, or the repo's schemas/."""
+    for base in (_HERE / "schemas", _HERE.parent / "schemas"):
+        p = base / name
+        if p.is_file():
+            return p
+    raise FileNotFoundError(f"schema {name} is not installed")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str = "case.schema.json") -> dict:
+    with open(schema_path(name), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(name: str):
+    import fastjsonschema
+
+    return fastjsonschema.compile(load_schema(name))
+
+
+@lru_cache(maxsize=None)
+def _full_validator(name: str):
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(load_schema(name))
+
+
+def validate(data: Any, name: str = "case.schema.json") -> RecordError | None:
+    """None when `data` satisfies the schema, else the first problem and all the others."""
+    try:
+        _fast_validator(name)(data)
+        return None
+    except Exception:  # fastjsonschema's exception: describe it with jsonschema below
+        pass
+    errors = explain(data, name)
+    if not errors:  # the two validators disagree: never silently accept
+        return RecordError("", "запись не соответствует схеме дела")
+    first = errors[0]
+    return RecordError(first["path"], first["message"], errors[1:] or None)
+
+
+def explain(data: Any, name: str = "case.schema.json") -> list[dict]:
+    """Every schema problem as {path, message}, ordered by position in the record."""
+    validator = _full_validator(name)
+    out: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        for leaf in _leaves(err):
+            item = _describe(leaf)
+            key = (item["path"], item["message"])
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    return out
+
+
+def _leaves(err):
+    # anyOf/allOf: report the sub-errors that explain it, not the combinator itself
+    if err.validator in ("anyOf", "oneOf") and err.context:
+        # prefer the branch that got furthest (a timestamp pattern over "not null")
+        best = [e for e in err.context if e.validator != "type"] or err.context
+        yield from _leaves(sorted(best, key=lambda e: -len(e.absolute_path))[0])
+        return
+    if err.validator in ("allOf", "if", "then") and err.context:
+        for e in err.context:
+            yield from _leaves(e)
+        return
+    yield err
+
+
+def pointer(parts) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+_TYPE_RU = {
+    "string": "строка",
+    "number": "число",
+    "integer": "целое число",
+    "boolean": "true или false",
+    "object": "объект",
+    "array": "массив",
+    "null": "null",
+}
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return type(v).__name__
+
+
+def _show(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(err) -> dict:
+    parts = list(err.absolute_path)
+    v = err.validator
+    if v == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else "?"
+        return {"path": pointer(parts + [missing]), "message": f"нет обязательного поля «{missing}»"}
+    if v == "enum":
+        allowed = ", ".join("null" if x is None else str(x) for x in err.validator_value)
+        return {"path": pointer(parts), "message": f"значение {_show(err.instance)} не допускается; ожидается одно из: {allowed}"}
+    if v == "const":
+        return {"path": pointer(parts), "message": f"значение {_show(err.instance)} не допускается; ожидается {_show(err.validator_value)}"}
+    if v == "type":
+        want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        want_ru = " или ".join(_TYPE_RU.get(w, w) for w in want)
+        got = _TYPE_RU.get(_json_type(err.instance), _json_type(err.instance))
+        return {"path": pointer(parts), "message": f"ожидается {want_ru}, а здесь {got} {_show(err.instance)}"}
+    if v == "minLength":
+        return {"path": pointer(parts), "message": "пустая строка не допускается"}
+    if v == "minimum":
+        return {"path": pointer(parts), "message": f"значение {_show(err.instance)} меньше допустимого {err.validator_value}"}
+    if v == "pattern":
+        return {"path": pointer(parts), "message": f"значение {_show(err.instance)} — не дата/время ISO 8601 "
+                "(например 2025-10-31, 2025-10-31T10:15:00 или 2025-10-31T10:15:00+03:00)"}
+    return {"path": pointer(parts), "message": err.message}

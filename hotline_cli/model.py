@@ -1,0 +1,202 @@
+"""The case as typed, immutable objects, and the facts derived from it.
+
+`build_case` takes a record that already satisfies the schema and checks what a schema
+cannot: real dates, a known IANA time zone. Timestamps are placed in the case's local
+time zone: clocks compare local dates (shared/spec/case-format.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TZ = "Europe/Moscow"
+SERVICE_TYPES = ("diagnostics", "repair")
+
+
+class ModelError(ValueError):
+    """A record that passed the schema but cannot be a case (a bad date, an unknown zone)."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+class Stamp(NamedTuple):
+    at: datetime  # aware, in the case's time zone
+    day: date  # the local date
+    raw: str
+
+
+class Request(NamedTuple):
+    index: int
+    number: str
+    type: str
+    created: Stamp | None
+    asc_name: str | None
+    asc_email: str | None
+    conclusion: str | None
+    documents: tuple[str, ...]
+
+
+class Event(NamedTuple):
+    index: int  # position in the export's array (for messages and stable order)
+    type: str
+    at: Stamp
+    data: dict  # the event as exported: to, cc, subject, body, ticket, outcome, demand…
+
+    def get(self, key: str, default: Any = None) -> Any:
+        v = self.data.get(key)
+        return default if v is None else v
+
+
+class Case(NamedTuple):
+    case_id: str
+    opened: Stamp
+    channel: str
+    client_name: str
+    client_phone: str | None
+    client_email: str | None
+    category: str
+    model: str | None
+    price: float | None
+    city: str
+    asc_count: int | None
+    tzname: str
+    requests: tuple[Request, ...]
+    fault_persists: bool
+    intents: tuple[str, ...]
+    demands_stated: bool
+    hotline: dict | None
+    events: tuple[Event, ...]  # sorted by time; equal times keep export order
+    consultation: dict | None
+    has_events: bool  # the export carried an events part at all
+
+    # ------------------------------------------------------------------ derived facts
+
+    @property
+    def disputed(self) -> Request | None:
+        """The last request after a stable sort by created_at, undated first."""
+        if not self.requests:
+            return None
+        dated = [r for r in self.requests if r.created is not None]
+        if not dated:
+            return self.requests[-1]
+        return max(dated, key=lambda r: (r.created.at, r.index))
+
+    @property
+    def service_requests(self) -> int:
+        return sum(1 for r in self.requests if r.type in SERVICE_TYPES)
+
+    @property
+    def has_no_asc_request(self) -> bool:
+        return any(r.type == "no_asc" for r in self.requests)
+
+    def events_of(self, *types: str) -> list[Event]:
+        return [e for e in self.events if e.type in types]
+
+    def first(self, type_: str, after: datetime | None = None) -> Event | None:
+        for e in self.events:
+            if e.type == type_ and (after is None or e.at.at >= after):
+                return e
+        return None
+
+    def last(self, type_: str) -> Event | None:
+        for e in reversed(self.events):
+            if e.type == type_:
+                return e
+        return None
+
+    def until(self, day: date | None) -> "Case":
+        """The case as it stood at the end of `day`: later events are ignored."""
+        if day is None:
+            return self
+        kept = tuple(e for e in self.events if e.at.day <= day)
+        return self if len(kept) == len(self.events) else self._replace(events=kept)
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def parse_stamp(raw: str, tz: ZoneInfo, path: str) -> Stamp:
+    try:
+        dt = datetime.fromisoformat(raw)
+    except ValueError as e:
+        raise ModelError(path, f"дата/время «{raw}» не существует ({_ru_date_problem(e)})") from None
+    if len(raw) == 10:  # a bare date: that local day, from its start
+        dt = datetime.combine(dt.date(), time(0), tz)
+    elif dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    else:
+        dt = dt.astimezone(tz)
+    return Stamp(dt, dt.date(), raw)
+
+
+def _ru_date_problem(e: ValueError) -> str:
+    text = str(e)
+    if "day is out of range" in text:
+        return "в месяце нет такого дня"
+    if "month must be" in text:
+        return "месяц должен быть от 1 до 12"
+    if "hour must be" in text:
+        return "час должен быть от 0 до 23"
+    if "minute must be" in text or "second must be" in text:
+        return "минуты и секунды — от 0 до 59"
+    return text
+
+
+def build_case(d: dict) -> Case:
+    """A schema-valid record as a Case. Raises ModelError with a JSON Pointer."""
+    city = d["city"]
+    tzname = city.get("timezone") or DEFAULT_TZ
+    try:
+        tz = zone(tzname)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ModelError("/city/timezone", f"неизвестный часовой пояс «{tzname}»; ожидается имя IANA, например Europe/Moscow") from None
+
+    requests = []
+    for i, r in enumerate(d["requests"]):
+        created = r.get("created_at")
+        asc = r.get("asc") or {}
+        requests.append(Request(
+            i, r["number"], r["type"],
+            parse_stamp(created, tz, f"/requests/{i}/created_at") if created else None,
+            asc.get("name"), asc.get("email"), r.get("conclusion"),
+            tuple(r.get("documents") or ()),
+        ))
+
+    raw_events = d.get("events")
+    events = [Event(i, e["type"], parse_stamp(e["at"], tz, f"/events/{i}/at"), e) for i, e in enumerate(raw_events or ())]
+    events.sort(key=lambda e: (e.at.at, e.index))
+
+    client = d["client"]
+    product = d["product"]
+    fp = d.get("fault_persists")
+    return Case(
+        case_id=d["case_id"],
+        opened=parse_stamp(d["opened_at"], tz, "/opened_at"),
+        channel=d["channel"],
+        client_name=client["name"],
+        client_phone=client.get("phone"),
+        client_email=client.get("email"),
+        category=product["category"],
+        model=product.get("model"),
+        price=product.get("price"),
+        city=city["name"],
+        asc_count=city.get("asc_count"),
+        tzname=tzname,
+        requests=tuple(requests),
+        fault_persists=True if fp is None else fp,
+        intents=tuple(dict.fromkeys(d.get("client_intent") or ())),
+        demands_stated=bool(d.get("demands_stated")),
+        hotline=d.get("hotline"),
+        events=tuple(events),
+        consultation=d.get("consultation"),
+        has_events=raw_events is not None,
+    )
+

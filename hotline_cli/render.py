@@ -1,0 +1,178 @@
+"""Writers for text, json, jsonl, csv and table. Results are plain dicts; nothing here
+decides anything. Case fields are made harmless on the way out: control characters and
+ANSI escapes never reach a terminal raw, CSV cells never start a spreadsheet formula."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from typing import IO, Callable, Iterable, Iterator
+
+FORMATS = ("text", "json", "jsonl", "csv", "table")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def safe_text(s: str) -> str:
+    """Visible escapes for control characters (ESC, CR, C1…); tabs and newlines kept."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() not in "\u2028\u2029" else " ", s)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return v
+    if isinstance(v, (list, tuple)):
+        v = "; ".join(str(x) for x in v)
+    s = safe_text(str(v)).replace("\n", " ")
+    if s.startswith(_FORMULA_START):
+        s = "'" + s  # neutralised: a spreadsheet shows the text, never runs it
+    return s
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def write_jsonl(results: Iterable[dict], out: IO[str]) -> None:
+    for r in results:
+        out.write(dumps(r))
+        out.write("\n")
+
+
+def write_json(results: Iterable[dict], out: IO[str]) -> None:
+    out.write("[")
+    first = True
+    for r in results:
+        out.write("\n  " if first else ",\n  ")
+        out.write(dumps(r))
+        first = False
+    out.write("\n]\n" if not first else "]\n")
+
+
+Rows = Callable[[dict], Iterable[dict]]
+
+
+def write_csv(results: Iterable[dict], out: IO[str], columns: list[str], rows: Rows) -> None:
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(columns)
+    for r in results:
+        for row in rows(r):
+            w.writerow([safe_cell(row.get(c)) for c in columns])
+
+
+def write_table(results: Iterable[dict], out: IO[str], columns: list[str], rows: Rows) -> None:
+    from tabulate import tabulate  # only this format pays for the import
+
+    body = [[safe_cell(row.get(c)) for c in columns] for r in results for row in rows(r)]
+    out.write(tabulate(body, headers=columns, tablefmt="simple", disable_numparse=True))
+    out.write("\n")
+
+
+def write_text(results: Iterable[dict], out: IO[str], text: Callable[[dict], Iterator[str]]) -> None:
+    first = True
+    for r in results:
+        if not first:
+            out.write("\n")
+        first = False
+        for line in (text(r) if "error" not in r else error_text(r)):
+            out.write(safe_text(line))
+            out.write("\n")
+
+
+def error_text(r: dict) -> Iterator[str]:
+    e = r["error"]
+    where = r["source"] + (f" {e['path']}" if e.get("path") else "")
+    yield f"Ошибка в записи {where}: {e['message']}"
+    for d in e.get("details") or ():
+        yield f"  также {d['path']}: {d['message']}"
+
+
+def error_line(r: dict) -> str:
+    """The one-line stderr message for an error result: file:line, pointer, what."""
+    e = r["error"]
+    parts = [r["source"]]
+    if e.get("path"):
+        parts.append(e["path"])
+    msg = ": ".join(parts) + ": " + e["message"]
+    more = e.get("details") or ()
+    if more:
+        msg += f" (и ещё {len(more)}: " + "; ".join(f"{d['path']}: {d['message']}" for d in more) + ")"
+    return safe_text(msg)
+
+
+# ---------------------------------------------------------------- triage
+
+VERDICT_RU = {
+    "second_asc": "заявка на другой АСЦ",
+    "site_form_consultation": "консультация L2/L3 и запрос через сайт",
+    "naumen_request": "запрос из Naumen",
+    "paid_or_third_party": "сторонний СЦ или наш АСЦ платно",
+    "non_warranty_article": "статья о негарантийном случае",
+    "transfer_to_expert": "перевести на эксперта, не консультировать",
+    "not_applicable": "статья не применяется",
+    "need_info": "не хватает данных",
+}
+
+RECORD_RU = {"second_asc_request": "заявка на другой АСЦ", "consultation": "консультация",
+             "naumen_request": "запрос из Naumen"}
+FIELD_RU = {"based_on": "по заявке", "type": "тип", "text": "текст", "l2": "L2", "l3": "L3",
+            "template": "шаблон", "comment": "комментарий"}
+
+
+def _head(r: dict) -> str:
+    return f"Дело {r['case_id']} ({r['source']})"
+
+
+def _warnings(r: dict) -> Iterator[str]:
+    if r.get("warnings"):
+        yield "Предупреждения:"
+        for w in r["warnings"]:
+            yield f"  ! {w}"
+
+
+def triage_text(r: dict) -> Iterator[str]:
+    yield _head(r)
+    sit = f"Ситуация {r['situation']}" if r["situation"] else "Вне ситуаций 1–5"
+    exc = ", исключение: кондиционер" if r["exception"] == "air_conditioner" else ""
+    yield f"{sit} — {VERDICT_RU[r['verdict']]} ({r['verdict']}{exc}; правило {r['rule']})"
+    yield f"Почему: {r['why']}"
+    if r["actions"]:
+        yield "Что делать:"
+        for i, a in enumerate(r["actions"], 1):
+            yield f"  {i}. {a}"
+    if r["say"]:
+        yield "Что сказать клиенту:"
+        for s in r["say"]:
+            yield f"  «{s}»"
+    if r["records"]:
+        yield "Что оформить (тексты — скопировать как есть):"
+        for rec in r["records"]:
+            yield f"  [{rec['system']}] {RECORD_RU.get(rec['kind'], rec['kind'])}"
+            for k, v in rec["fields"].items():
+                yield f"    {FIELD_RU.get(k, k)}: {v}"
+    if r.get("internal"):
+        yield r["internal"]
+    if r["missing"]:
+        yield "Не хватает данных:"
+        for m in r["missing"]:
+            yield f"  - {m['field']}: {m['message']}"
+    yield from _warnings(r)
+
+
+TRIAGE_COLUMNS = ["case_id", "source", "situation", "verdict", "exception", "rule", "missing", "warnings", "error"]
+
+
+def triage_rows(r: dict) -> Iterable[dict]:
+    row = dict(r)
+    row["missing"] = [m["field"] for m in r.get("missing") or ()]
+    if "error" in r:
+        row["error"] = error_line(r)
+    return [row]

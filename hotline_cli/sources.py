@@ -1,0 +1,378 @@
+"""Reading inputs into records: files, folders, JSON Lines, standard input.
+
+Every input record becomes exactly one `Record`: either parsed data or a `RecordError`
+that says where (source, JSON Pointer) and what. Nothing here raises for bad input and
+nothing prints: the caller decides what to do with errors.
+
+JSON Lines files and standard input in JSON Lines form are streamed line by line, so a
+large export is never held in memory whole. A `.json` document (one object or an array
+of objects) is read whole, then split into its elements with their line numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+CASE_SUFFIXES = (".json", ".jsonl")
+
+
+@dataclass(slots=True)
+class RecordError:
+    """Why a record could not be used: `path` is a JSON Pointer into the record."""
+
+    path: str
+    message: str
+    details: list[dict] | None = None  # further validation errors, each {path, message}
+
+    def as_dict(self) -> dict:
+        out = {"path": self.path, "message": self.message}
+        if self.details:
+            out["details"] = self.details
+        return out
+
+
+@dataclass(slots=True)
+class Record:
+    source: str  # "file" or "file:line"
+    data: Any = None
+    error: RecordError | None = None
+    warnings: tuple[str, ...] = ()
+
+
+class DuplicateKeyError(ValueError):
+    pass
+
+
+class _Pairs:
+    """object_pairs_hook that refuses duplicate keys (never a silent "last one wins")."""
+
+    __slots__ = ()
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict:
+        d = dict(pairs)
+        if len(d) != len(pairs):
+            seen: set[str] = set()
+            for k, _ in pairs:
+                if k in seen:
+                    raise DuplicateKeyError(k)
+                seen.add(k)
+        return d
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_Pairs(), parse_constant=_reject_constant)
+
+
+def parse_json(text: str) -> Any:
+    """Parse one JSON text strictly. Raises `JsonProblem` with a Russian message."""
+    try:
+        value, end = _DECODER.raw_decode(text, _skip_ws(text, 0))
+    except json.JSONDecodeError as e:
+        raise JsonProblem(_decode_message(e), e.lineno, e.colno) from None
+    except DuplicateKeyError as e:
+        raise JsonProblem(f"ключ «{e.args[0]}» повторяется в одном объекте; неясно, какое значение верное") from None
+    except RecursionError:
+        raise JsonProblem("слишком глубокая вложенность JSON") from None
+    except ValueError as e:  # NaN/Infinity, integers too long to convert
+        raise JsonProblem(_value_message(e)) from None
+    end = _skip_ws(text, end)
+    if end != len(text):
+        line = text.count("\n", 0, end) + 1
+        raise JsonProblem("после JSON-значения идёт лишний текст (в файле .json — несколько объектов? "
+                          "для нескольких дел используйте массив или JSON Lines)", line)
+    return value
+
+
+class JsonProblem(Exception):
+    def __init__(self, message: str, line: int | None = None, col: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+def _skip_ws(text: str, i: int) -> int:
+    n = len(text)
+    while i < n and text[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+_DECODE_HINTS = {
+    "Expecting value": "ожидалось значение",
+    "Expecting property name enclosed in double quotes": "ожидалось имя поля в двойных кавычках "
+    "(лишняя запятая перед «}»?)",
+    "Expecting ',' delimiter": "ожидалась запятая между элементами",
+    "Expecting ':' delimiter": "ожидалось двоеточие после имени поля",
+    "Unterminated string starting at": "строка не закрыта кавычкой",
+    "Invalid control character at": "управляющий символ внутри строки",
+    "Invalid \\escape": "неверная escape-последовательность",
+    "Invalid \\uXXXX escape": "неверная последовательность \\uXXXX",
+    "Extra data": "лишние данные после JSON-значения",
+}
+
+
+def _decode_message(e: json.JSONDecodeError) -> str:
+    what = _DECODE_HINTS.get(e.msg, e.msg)
+    if e.pos >= len(e.doc.rstrip()):
+        what = "JSON обрывается (файл обрезан?): " + what
+    return f"неверный JSON, строка {e.lineno}, позиция {e.colno}: {what}"
+
+
+def _value_message(e: ValueError) -> str:
+    text = str(e)
+    if "is not JSON" in text:
+        return f"неверный JSON: {text.split(' is not JSON')[0]} не является числом JSON (NaN/Infinity не допускаются)"
+    if "digits" in text or "integer string conversion" in text:
+        return "неверный JSON: слишком длинное число (тысячи цифр)"
+    return f"неверный JSON: {text}"
+
+
+# ---------------------------------------------------------------- decoding bytes
+
+
+def _encoding_hint(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 3 and (raw[1:2] == b"\x00" or raw[0:1] == b"\x00")):
+        return "файл похож на UTF-16: перекодируйте в UTF-8 или укажите --encoding utf-16"
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError:
+        return "файл не в UTF-8: перекодируйте его в UTF-8 или укажите кодировку через --encoding"
+    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    if cyr:
+        return "файл похож на Windows-1251: укажите --encoding cp1251 или перекодируйте в UTF-8"
+    return "файл не в UTF-8: перекодируйте его в UTF-8 или укажите кодировку через --encoding"
+
+
+def decode_bytes(raw: bytes, encoding: str) -> str:
+    """Decode with a UTF-8 BOM accepted; raise JsonProblem with an encoding hint."""
+    enc = encoding.lower().replace("_", "-")
+    if enc in ("utf-8", "utf8"):
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise JsonProblem("текст не в кодировке UTF-8: " + _encoding_hint(raw)) from None
+    else:
+        try:
+            text = raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as e:
+            raise JsonProblem(f"не удалось прочитать в кодировке {encoding}: {e}") from None
+        text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise JsonProblem("в тексте есть нулевые байты: " + _encoding_hint(raw))
+    return text
+
+
+# ---------------------------------------------------------------- expanding inputs
+
+
+def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
+    """Yield (name, problem) for each file to read, folders walked in sorted order.
+
+    A problem is a Russian message for an input that cannot be read at all."""
+    for item in inputs:
+        if item == STDIN:
+            yield STDIN, None
+            continue
+        p = Path(item)
+        if p.is_dir():
+            found = False
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for f in sorted(files):
+                    if f.endswith(CASE_SUFFIXES):
+                        found = True
+                        yield os.path.join(root, f), None
+            if not found:
+                yield item, "в папке нет файлов .json или .jsonl"
+        elif p.exists():
+            yield item, None
+        else:
+            yield item, "файл не найден"
+
+
+def read_records(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | None = None) -> Iterator[Record]:
+    """All records of all inputs, in input order; an unreadable input is one error record."""
+    for name, problem in expand_inputs(inputs):
+        if problem:
+            yield Record(name, error=RecordError("", problem))
+            continue
+        if name == STDIN:
+            yield from _read_stream(STDIN_NAME, stdin or sys.stdin.buffer, encoding, None)
+            continue
+        try:
+            fh = open(name, "rb")
+        except IsADirectoryError:
+            yield Record(name, error=RecordError("", "это папка, а не файл"))
+            continue
+        except OSError as e:
+            yield Record(name, error=RecordError("", f"файл не читается: {e.strerror or e}"))
+            continue
+        with fh:
+            suffix = os.path.splitext(name)[1].lower()
+            mode = "jsonl" if suffix == ".jsonl" else ("json" if suffix == ".json" else None)
+            try:
+                yield from _read_stream(name, fh, encoding, mode)
+            except OSError as e:
+                yield Record(name, error=RecordError("", f"ошибка чтения файла: {e.strerror or e}"))
+
+
+def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> Iterator[Record]:
+    if mode == "json":
+        yield from _read_document(name, fh.read(), encoding)
+        return
+    if mode is None:
+        # sniff: the first non-blank line decides; a JSON value on it means JSON Lines
+        head: list[bytes] = []
+        for raw in fh:
+            head.append(raw)
+            if raw.strip():
+                break
+        first = head[-1].strip() if head else b""
+        if not first:
+            yield Record(name, error=RecordError("", "пустой ввод: нет ни одного дела"))
+            return
+        is_lines = False
+        if not first.lstrip(b"\xef\xbb\xbf").startswith(b"["):
+            try:
+                parse_json(decode_bytes(first, encoding))
+                is_lines = True
+            except JsonProblem:
+                is_lines = False
+        if not is_lines:
+            yield from _read_document(name, b"".join(head) + fh.read(), encoding)
+            return
+        yield from _read_lines(name, _chain(head, fh), encoding)
+        return
+    yield from _read_lines(name, fh, encoding)
+
+
+def _chain(head: list[bytes], fh: IO[bytes]) -> Iterator[bytes]:
+    yield from head
+    yield from fh
+
+
+def _read_lines(name: str, lines: Iterable[bytes], encoding: str) -> Iterator[Record]:
+    any_line = False
+    for lineno, raw in enumerate(lines, 1):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        raw = raw.rstrip(b"\r\n")
+        if not raw.strip():
+            continue  # blank lines in JSON Lines are skipped
+        any_line = True
+        source = f"{name}:{lineno}"
+        try:
+            yield Record(source, parse_json(decode_bytes(raw, encoding)))
+        except JsonProblem as e:
+            msg = e.message.replace("строка 1, ", "") if e.line == 1 else e.message
+            yield Record(source, error=RecordError("", msg))
+    if not any_line:
+        yield Record(name, error=RecordError("", "пустой файл: нет ни одного дела"))
+
+
+def _read_document(name: str, raw: bytes, encoding: str) -> Iterator[Record]:
+    try:
+        text = decode_bytes(raw, encoding)
+    except JsonProblem as e:
+        yield Record(name, error=RecordError("", e.message))
+        return
+    start = _skip_ws(text, 0)
+    if start == len(text):
+        yield Record(name, error=RecordError("", "пустой файл: нет ни одного дела"))
+        return
+    if text[start] != "[":
+        try:
+            yield Record(name, parse_json(text))
+        except JsonProblem as e:
+            yield Record(name, error=RecordError("", e.message))
+        return
+    # an array: decode element by element so each keeps its line and its own error
+    i = _skip_ws(text, start + 1)
+    line = text.count("\n", 0, i) + 1
+    last = i
+    if i < len(text) and text[i] == "]":
+        if _skip_ws(text, i + 1) != len(text):
+            yield Record(name, error=RecordError("", "после массива идёт лишний текст"))
+        else:
+            yield Record(name, error=RecordError("", "пустой массив: нет ни одного дела"))
+        return
+    index = 0
+    while True:
+        line += text.count("\n", last, i)
+        last = i
+        source = f"{name}:{line}"
+        try:
+            value, end = _DECODER.raw_decode(text, i)
+        except json.JSONDecodeError as e:
+            yield Record(source, error=RecordError(f"/{index}", _decode_message(e) + "; остаток файла не прочитан"))
+            return
+        except DuplicateKeyError as e:
+            value, end = None, None
+            err = f"ключ «{e.args[0]}» повторяется в одном объекте; неясно, какое значение верное"
+        except RecursionError:
+            value, end, err = None, None, "слишком глубокая вложенность JSON"
+        except ValueError as e:
+            value, end, err = None, None, _value_message(e)
+        if end is None:
+            # the element is unusable but its extent is unknown: skip to the matching close
+            yield Record(source, error=RecordError("", err))
+            end = _skip_value(text, i)
+            if end is None:
+                return
+        else:
+            yield Record(source, value)
+        j = _skip_ws(text, end)
+        if j < len(text) and text[j] == ",":
+            i = _skip_ws(text, j + 1)
+            index += 1
+            if i < len(text) and text[i] == "]":
+                yield Record(f"{name}:{text.count(chr(10), 0, i) + 1}",
+                             error=RecordError("", "лишняя запятая перед «]» в конце массива"))
+                return
+            continue
+        if j < len(text) and text[j] == "]":
+            if _skip_ws(text, j + 1) != len(text):
+                yield Record(f"{name}:{text.count(chr(10), 0, j) + 1}",
+                             error=RecordError("", "после массива идёт лишний текст"))
+            return
+        where = text.count("\n", 0, j) + 1
+        what = "массив не закрыт «]» (файл обрезан?)" if j >= len(text) else "ожидалась запятая или «]» между элементами массива"
+        yield Record(f"{name}:{where}", error=RecordError("", what + "; остаток файла не прочитан"))
+        return
+
+
+def _skip_value(text: str, i: int) -> int | None:
+    """End of the JSON value starting at i, found by bracket matching (strings aware)."""
+    depth = 0
+    n = len(text)
+    in_str = False
+    while i < n:
+        ch = text[i]
+        if in_str:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None

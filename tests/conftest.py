@@ -1,0 +1,64 @@
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hotline_cli.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+PROCEDURE = ROOT.parent / "shared" / "procedure" / "disagree-no-fault.ru.txt"
+
+
+class Run:
+    def __init__(self, result):
+        self.result = result
+        self.code = result.exit_code
+        self.out = result.stdout
+        self.err = result.stderr
+
+    def jsonl(self):
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def hl():
+    """Run the CLI: hl("triage", path, "--format", "jsonl", input=...)."""
+
+    def run(*args, input=None):
+        runner = CliRunner()
+        result = runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+        assert "Traceback" not in result.stderr
+        return Run(result)
+
+    return run
+
+
+BASE_CASE = {
+    "case_id": "T-1",
+    "opened_at": "2025-10-30T16:40:00+03:00",
+    "channel": "call",
+    "client": {"name": "Петрова Анна Сергеевна", "phone": "+7 903 555-12-34"},
+    "product": {"category": "washing_machine"},
+    "city": {"name": "Казань", "asc_count": 1},
+    "requests": [{"number": "40031822", "type": "diagnostics", "created_at": "2025-10-21",
+                  "asc": {"name": "Сервис-Плюс", "email": "asc-kazan@example.ru"}, "conclusion": "no_fault"}],
+}
+
+
+@pytest.fixture
+def make_case():
+    def make(**changes):
+        c = copy.deepcopy(BASE_CASE)
+        for k, v in changes.items():
+            c[k] = v
+        return c
+
+    return make
+
+
+def write_jsonl(path, cases):
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    return path
