@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
+from hotline_cli.calendar_ru import CalendarError
 from hotline_cli.contract import validate
 from hotline_cli.model import Case, ModelError, build_case
 from hotline_cli.sources import Record, RecordError
@@ -24,7 +25,15 @@ class Context:
     today: date | None = None  # --today; None: each case's own local today
     config: Any = None
     options: dict = field(default_factory=dict)
+    clock: Callable[[str], date] | None = None  # the shell's "today in this zone"; the core never reads it
     _calendar: Any = None
+
+    def today_for(self, case: Case) -> date:
+        if self.today is not None:
+            return self.today
+        if self.clock is None:
+            raise ValueError("no date: pass --today")
+        return self.clock(case.tzname)
 
     @property
     def calendar(self):
@@ -70,5 +79,9 @@ def run(records: Iterable[Record], handler: Handler, ctx: Context) -> Iterator[d
             continue
         warnings: list[str] = list(rec.warnings)
         result = {"case_id": case.case_id, "source": rec.source, "warnings": warnings}
-        result.update(handler(case, ctx, warnings))
+        try:
+            result.update(handler(case, ctx, warnings))
+        except CalendarError as e:  # a date outside the calendar: this record's error only
+            yield error_result(rec.source, rec.data, RecordError("", str(e)))
+            continue
         yield result

@@ -126,13 +126,27 @@ def cli():
 
 # ------------------------------------------------------------------ running a batch
 
+class ConfigProblem(click.ClickException):
+    exit_code = EXIT_INPUT
+
+    def show(self, file=None):
+        click.echo(f"hotline: {self.message}", err=True)
+
+
 def _load_config(path: str | None):
     from hotline_cli.config import ConfigError, load_config
 
     try:
         return load_config(path)
     except ConfigError as e:
-        raise click.UsageError(str(e)) from None
+        raise ConfigProblem(str(e)) from None
+
+
+def today_in(tzname: str) -> date:
+    """Today's date in a case's time zone: the one place that reads the clock."""
+    from hotline_cli.model import zone
+
+    return datetime.now(zone(tzname)).date()
 
 
 def run_batch(command: str, inputs, fmt: str, today, config_path, output, encoding, mask_pii,
@@ -141,7 +155,7 @@ def run_batch(command: str, inputs, fmt: str, today, config_path, output, encodi
     from hotline_cli.sources import read_records
 
     spec = commands.COMMANDS[command]
-    ctx = batch.Context(today=today, config=_load_config(config_path), options=options or {})
+    ctx = batch.Context(today=today, config=_load_config(config_path), options=options or {}, clock=today_in)
     if not inputs and sys.stdin.isatty():
         click.echo("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…", err=True)
     records = read_records(inputs or ["-"], encoding)
@@ -261,6 +275,96 @@ class open_output:
 def triage(inputs, fmt, today, config_path, output, encoding, mask_pii):
     """Ситуация статьи для дела: что делать, что сказать клиенту, что оформить (правила R0–R9)."""
     sys.exit(run_batch("triage", inputs, fmt, today, config_path, output, encoding, mask_pii))
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+def followup(inputs, fmt, today, config_path, output, encoding, mask_pii):
+    """Сроки дела в рабочих днях: обещание клиенту, ответ инженера (по циклам), требования
+    потребителя — статус на дату и что пора сделать."""
+    sys.exit(run_batch("followup", inputs, fmt, today, config_path, output, encoding, mask_pii))
+
+
+# ------------------------------------------------------------------ workdays
+
+def workday_options(f):
+    f = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="HOTLINE_CONFIG",
+                     default=None, help="Файл настроек с переопределениями календаря.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
+                     show_default=True, help="text — для человека; json/jsonl — один объект.")(f)
+    return f
+
+
+@cli.group(cls=Group, context_settings=CONTEXT)
+def workdays():
+    """Производственный календарь РФ: рабочие дни с переносами и рабочими субботами."""
+
+
+def _calendar(config_path):
+    from hotline_cli.calendar_ru import ProductionCalendar
+
+    return ProductionCalendar(_load_config(config_path).calendar)
+
+
+def _print_one(result: dict, fmt: str) -> None:
+    from hotline_cli import render
+
+    if fmt in ("json", "jsonl"):
+        click.echo(render.dumps(result))
+    else:
+        for line in render.workdays_text(result):
+            click.echo(line)
+
+
+def _calendar_call(fn):
+    from hotline_cli.calendar_ru import CalendarError
+
+    try:
+        return fn()
+    except CalendarError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+@workdays.command("add", context_settings=CONTEXT)
+@click.argument("start", type=DATE, metavar="ДАТА")
+@click.argument("n", type=click.IntRange(min=0), metavar="N")
+@workday_options
+def workdays_add(start, n, fmt, config_path):
+    """N-й рабочий день после ДАТЫ (отсчёт со следующего дня); N = 0 — сама ДАТА, если она рабочая,
+    иначе ближайший рабочий день."""
+    cal = _calendar(config_path)
+    end = _calendar_call(lambda: cal.add(start, n))
+    _print_one({"start": start.isoformat(), "n": n, "date": end.isoformat(),
+                "provisional": any(cal.provisional(y) for y in range(start.year, end.year + 1))}, fmt)
+
+
+@workdays.command("between", context_settings=CONTEXT)
+@click.argument("start", type=DATE, metavar="ДАТА1")
+@click.argument("end", type=DATE, metavar="ДАТА2")
+@workday_options
+def workdays_between(start, end, fmt, config_path):
+    """Число рабочих дней после ДАТЫ1 по ДАТУ2 включительно."""
+    cal = _calendar(config_path)
+    n = _calendar_call(lambda: cal.between(start, end))
+    lo, hi = sorted((start, end))
+    _print_one({"start": start.isoformat(), "end": end.isoformat(), "working_days": n,
+                "provisional": any(cal.provisional(y) for y in range(lo.year, hi.year + 1))}, fmt)
+
+
+@workdays.command("year", context_settings=CONTEXT)
+@click.argument("year", type=int, metavar="ГГГГ")
+@workday_options
+def workdays_year(year, fmt, config_path):
+    """Рабочие дни года, нерабочие будни, рабочие выходные (переносы) и предварительный ли календарь."""
+    cal = _calendar(config_path)
+    y = _calendar_call(lambda: cal.year(year))
+    days = sorted(y.non_working_weekdays | y.working_weekends)
+    _print_one({"year": year, "working_days": y.working_days,
+                "non_working_weekdays": sorted(d.isoformat() for d in y.non_working_weekdays),
+                "working_weekends": sorted(d.isoformat() for d in y.working_weekends),
+                "provisional": y.provisional, "source": y.source,
+                "days": [{"date": d.isoformat(), "working": d in y.working_weekends, "name": y.names.get(d) or ""}
+                         for d in days]}, fmt)
 
 
 # ------------------------------------------------------------------ entry point

@@ -31,3 +31,13 @@ def _triage(case, ctx, warnings):
 COMMANDS: dict[str, CommandSpec] = {
     "triage": CommandSpec(_triage, render.triage_text, render.TRIAGE_COLUMNS, render.triage_rows),
 }
+
+
+def _followup(case, ctx, warnings):
+    from hotline_cli.clocks import followup
+
+    as_of = ctx.today_for(case)
+    return followup(case.until(as_of), ctx.calendar, as_of, warnings)
+
+
+COMMANDS["followup"] = CommandSpec(_followup, render.followup_text, render.FOLLOWUP_COLUMNS, render.followup_rows)

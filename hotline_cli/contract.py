@@ -148,6 +148,11 @@ def _describe(err) -> dict:
     if v == "minimum":
         return {"path": pointer(parts), "message": f"значение {_show(err.instance)} меньше допустимого {err.validator_value}"}
     if v == "pattern":
-        return {"path": pointer(parts), "message": f"значение {_show(err.instance)} — не дата/время ISO 8601 "
-                "(например 2025-10-31, 2025-10-31T10:15:00 или 2025-10-31T10:15:00+03:00)"}
+        expected = err.schema.get("x-expected", f"строка по шаблону {err.validator_value}")
+        return {"path": pointer(parts), "message": f"значение {_show(err.instance)} имеет неверный формат: ожидается {expected}"}
+    if v == "additionalProperties":
+        extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+        return {"path": pointer(parts + extra[:1]), "message": f"неизвестный ключ «{extra[0] if extra else '?'}»"}
+    if v == "propertyNames":
+        return {"path": pointer(parts), "message": f"неверное имя ключа {_show(err.instance)}"}
     return {"path": pointer(parts), "message": err.message}

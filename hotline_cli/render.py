@@ -176,3 +176,88 @@ def triage_rows(r: dict) -> Iterable[dict]:
     if "error" in r:
         row["error"] = error_line(r)
     return [row]
+
+
+# ---------------------------------------------------------------- followup
+
+CLOCK_RU = {"client_promise": "Обещание клиенту (3 рабочих дня)", "engineer_reply": "Ответ инженера (3 рабочих дня)"}
+STATUS_RU = {"not_started": "не начат", "pending": "идёт", "due_today": "срок сегодня", "overdue": "ПРОСРОЧЕН",
+             "met": "выполнен в срок", "missed": "выполнен с опозданием"}
+
+
+def _d(iso: str | None) -> str:
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if iso else "—"
+
+
+def followup_text(r: dict) -> Iterator[str]:
+    yield f"{_head(r)} — сроки на {_d(r['as_of'])}"
+    for c in r["clocks"]:
+        name = CLOCK_RU[c["name"]] + (f", цикл {c['cycle']}" if c["cycle"] else "")
+        if c["status"] == "not_started":
+            yield f"  {name}: {STATUS_RU['not_started']}"
+            continue
+        tail = f", остановлен {_d(c['stopped'])}" if c["stopped"] else ""
+        yield f"  {name}: с {_d(c['start'])}, срок {_d(c['due'])}{tail} — {STATUS_RU[c['status']]}"
+    if r["next_actions"]:
+        yield "Что сделать:"
+        for a in r["next_actions"]:
+            late = " (срок прошёл)" if a["due"] < r["as_of"] else (" (сегодня)" if a["due"] == r["as_of"] else "")
+            yield f"  [ ] {_d(a['due'])}{late} — {a['text']}"
+    else:
+        yield "Что сделать: по срокам ничего не требуется."
+    if r["legal"]:
+        yield "Требования потребителя:"
+        for t in r["legal"]:
+            money = ""
+            if t["days_late"]:
+                money = f", просрочка {t['days_late']} дн." + (
+                    f", неустойка 1 %/день: {t['penalty_rub']:.2f} ₽" if t["penalty_rub"] is not None else
+                    ", неустойка 1 %/день: цена товара неизвестна")
+            yield (f"  {DEMAND_RU_SHORT.get(t['demand'], t['demand'])}: предъявлено {_d(t['start'])}, срок "
+                   f"{_d(t['due'])} ({t['article']}) — {STATUS_RU[t['status']]}{money}")
+    yield from _warnings(r)
+
+
+DEMAND_RU_SHORT = {"refund": "возврат денег", "exchange": "замена товара", "repair": "ремонт",
+                   "price_reduction": "уменьшение цены", "substitute_device": "подменный аппарат"}
+
+FOLLOWUP_COLUMNS = ["case_id", "source", "as_of", "clock", "cycle", "start", "due", "stopped", "status",
+                    "penalty_rub", "next_action", "next_action_due", "error"]
+
+
+def followup_rows(r: dict) -> Iterable[dict]:
+    if "error" in r:
+        return [{"case_id": r["case_id"], "source": r["source"], "error": error_line(r)}]
+    nxt = r["next_actions"][0] if r["next_actions"] else {}
+    base = {"case_id": r["case_id"], "source": r["source"], "as_of": r["as_of"],
+            "next_action": nxt.get("action"), "next_action_due": nxt.get("due")}
+    rows = [dict(base, clock=c["name"], **{k: c[k] for k in ("cycle", "start", "due", "stopped", "status")})
+            for c in r["clocks"]]
+    rows += [dict(base, clock=f"legal_{t['demand']}", **{k: t[k] for k in ("start", "due", "stopped", "status",
+                                                                           "penalty_rub")})
+             for t in r["legal"]]
+    return rows
+
+
+# ---------------------------------------------------------------- workdays
+
+def workdays_text(r: dict) -> Iterator[str]:
+    prov = " (календарь предварительный: постановления о переносе нет)" if r.get("provisional") else ""
+    if "year" in r:
+        yield f"{r['year']} год: рабочих дней — {r['working_days']}{prov}"
+        if r.get("source"):
+            yield f"Основание переносов: {r['source']}"
+        yield "Нерабочие будни:"
+        for item in r["days"]:
+            if not item["working"]:
+                yield f"  {_d(item['date'])} — {item['name']}"
+        if r["working_weekends"]:
+            yield "Рабочие выходные:"
+            for item in r["days"]:
+                if item["working"]:
+                    yield f"  {_d(item['date'])} — {item['name']}"
+    elif "n" in r:
+        yield f"{r['n']}-й рабочий день после {_d(r['start'])}: {_d(r['date'])}{prov}" if r["n"] else \
+            f"Ближайший рабочий день с {_d(r['start'])}: {_d(r['date'])}{prov}"
+    else:
+        yield f"Рабочих дней после {_d(r['start'])} по {_d(r['end'])} включительно: {r['working_days']}{prov}"

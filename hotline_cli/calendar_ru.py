@@ -1,0 +1,207 @@
+"""The Russian production calendar: working days, with the government's transfers.
+
+Built on `holidays` (country RU): public holidays, day-off transfers and working Saturdays
+come from its working-day API (`is_working_day`). On top of it, in order:
+
+1. `CORRECTIONS`: where the official calendar as published (Consultant / xmlcalendar day
+   lists, checked year by year from 2015) differs from the library, the official one wins.
+   Each entry names its legal source.
+2. For a year with no known transfer decree (`DECREES`), Labour Code art. 112: a holiday
+   other than the New Year holidays that falls on a weekend moves to the next working day.
+   Such a year is *provisional*: the government may still move days.
+3. Overrides from the configuration file (a decree published after this release).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+MIN_YEAR, MAX_YEAR = 2013, 2100  # the current set of holidays (8 New Year days) is from 2013
+
+# Government transfer decrees, checked against the official calendar day by day.
+DECREES: dict[int, str] = {
+    2015: "Постановление Правительства РФ от 27.08.2014 № 860",
+    2016: "Постановление Правительства РФ от 24.09.2015 № 1017",
+    2017: "Постановление Правительства РФ от 04.10.2016 № 1000",
+    2018: "Постановление Правительства РФ от 14.10.2017 № 1250",
+    2019: "Постановление Правительства РФ от 01.10.2018 № 1163",
+    2020: "Постановление Правительства РФ от 10.07.2019 № 875",
+    2021: "Постановление Правительства РФ от 10.10.2020 № 1648",
+    2022: "Постановление Правительства РФ от 29.09.2021 № 1564",
+    2023: "Постановление Правительства РФ от 29.08.2022 № 1505",
+    2024: "Постановление Правительства РФ от 10.08.2023 № 1335",
+    2025: "Постановление Правительства РФ от 04.10.2024 № 1335",
+    2026: "Постановление Правительства РФ от 24.09.2025 № 1466",
+    2027: "Постановление Правительства РФ о переносе выходных дней в 2027 году (2026 г.)",
+}
+
+
+def _days(first: str, last: str) -> list[date]:
+    a, b = date.fromisoformat(first), date.fromisoformat(last)
+    return [a + timedelta(n) for n in range((b - a).days + 1)]
+
+
+# Where the official production calendar differs from `holidays` (True: a working day).
+# The library has every government transfer for 2015–2027 right; what it lacks are the
+# days the President declared non-working.
+CORRECTIONS: dict[date, tuple[bool, str]] = {}
+for _d in _days("2020-03-30", "2020-04-03"):
+    CORRECTIONS[_d] = (False, "Указ Президента РФ от 25.03.2020 № 206 (нерабочая неделя)")
+for _d in _days("2020-04-06", "2020-04-30"):
+    CORRECTIONS[_d] = (False, "Указ Президента РФ от 02.04.2020 № 239 (нерабочие дни)")
+for _d in _days("2020-05-06", "2020-05-08"):
+    CORRECTIONS[_d] = (False, "Указ Президента РФ от 28.04.2020 № 294 (нерабочие дни)")
+CORRECTIONS[date(2020, 6, 24)] = (False, "Указ Президента РФ от 29.05.2020 № 345 (парад Победы)")
+CORRECTIONS[date(2020, 7, 1)] = (False, "Указ Президента РФ от 01.06.2020 № 354 (голосование по поправкам к Конституции)")
+for _d in _days("2021-05-04", "2021-05-07"):
+    CORRECTIONS[_d] = (False, "Указ Президента РФ от 23.04.2021 № 242 (нерабочие дни)")
+for _d in _days("2021-11-01", "2021-11-03"):
+    CORRECTIONS[_d] = (False, "Указ Президента РФ от 20.10.2021 № 595 (нерабочие дни)")
+del _d
+
+NEW_YEAR_HOLIDAYS = {(1, d) for d in range(1, 9)}
+
+
+class CalendarError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Overrides:
+    working: frozenset[date] = frozenset()
+    non_working: frozenset[date] = frozenset()
+    decrees: dict[int, str] = field(default_factory=dict)  # years made official by configuration
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    non_working_weekdays: frozenset[date]
+    working_weekends: frozenset[date]
+    provisional: bool
+    source: str | None  # the decree, or None
+    names: dict = field(default_factory=dict, compare=False)  # why a weekday is off / a weekend worked
+
+    @property
+    def working_days(self) -> int:
+        n = 0
+        d = date(self.year, 1, 1)
+        while d.year == self.year:
+            n += self.is_working(d)
+            d += timedelta(1)
+        return n
+
+    def is_working(self, d: date) -> bool:
+        if d.weekday() >= 5:
+            return d in self.working_weekends
+        return d not in self.non_working_weekdays
+
+
+class ProductionCalendar:
+    def __init__(self, overrides: Overrides | None = None):
+        self.overrides = overrides or Overrides()
+        self._years: dict[int, Year] = {}
+
+    # ------------------------------------------------------------------ days
+
+    def year(self, y: int) -> Year:
+        info = self._years.get(y)
+        if info is None:
+            info = self._years[y] = self._build(y)
+        return info
+
+    def is_working(self, d: date) -> bool:
+        info = self._years.get(d.year) or self.year(d.year)
+        if d.weekday() >= 5:
+            return d in info.working_weekends
+        return d not in info.non_working_weekdays
+
+    def provisional(self, y: int) -> bool:
+        return self.year(y).provisional
+
+    def add(self, d: date, n: int) -> date:
+        """The N-th working day after `d` (counting starts the next day, Civil Code art. 191);
+        N = 0: `d` itself if it is a working day, else the next one."""
+        if n < 0:
+            raise CalendarError("число рабочих дней должно быть ≥ 0")
+        if n == 0:
+            while not self.is_working(d):
+                d += timedelta(1)
+            return d
+        while n:
+            d += timedelta(1)
+            if self.is_working(d):
+                n -= 1
+        return d
+
+    def roll_forward(self, d: date) -> date:
+        """Civil Code art. 193: a term whose last day is non-working ends on the next working day."""
+        return self.add(d, 0)
+
+    def between(self, a: date, b: date) -> int:
+        """Working days after `a` up to and including `b` (negative when b < a)."""
+        if b < a:
+            return -self.between(b, a)
+        n = 0
+        d = a
+        while d < b:
+            d += timedelta(1)
+            n += self.is_working(d)
+        return n
+
+    def years_touched(self, *days: date) -> list[int]:
+        return sorted({d.year for d in days if d is not None})
+
+    # ------------------------------------------------------------------ building a year
+
+    def _build(self, y: int) -> Year:
+        if not MIN_YEAR <= y <= MAX_YEAR:
+            raise CalendarError(f"год {y} вне поддерживаемого диапазона {MIN_YEAR}–{MAX_YEAR}")
+        import holidays  # the calendar's one third-party import, paid only when a date is asked
+
+        ru = holidays.country_holidays("RU", years=y, language="ru")
+        source = self.overrides.decrees.get(y) or DECREES.get(y)
+        provisional = source is None
+        non_working: set[date] = set()
+        working_weekends: set[date] = set()
+        d = date(y, 1, 1)
+        while d.year == y:
+            w = ru.is_working_day(d)
+            if d.weekday() >= 5 and w:
+                working_weekends.add(d)
+            elif d.weekday() < 5 and not w:
+                non_working.add(d)
+            d += timedelta(1)
+        names = {d: ru.get(d) for d in non_working | working_weekends if ru.get(d)}
+        for d in working_weekends:
+            names.setdefault(d, "рабочий день (перенос по постановлению)")
+        if y not in DECREES:
+            # the library has no decree for this year: apply the law itself. Labour Code art. 112: a holiday (not Jan 1–8) on a weekend moves to the next working day
+            for h in sorted(ru):
+                if h.weekday() >= 5 and (h.month, h.day) not in NEW_YEAR_HOLIDAYS:
+                    nxt = h + timedelta(1)
+                    while nxt.weekday() >= 5 or nxt in non_working or nxt in ru:
+                        nxt += timedelta(1)
+                    non_working.add(nxt)
+                    names[nxt] = f"{ru.get(h)}: перенос с выходного (ст. 112 ТК РФ)"
+        for day, (is_working, _src) in CORRECTIONS.items():
+            if day.year == y:
+                _set(day, is_working, non_working, working_weekends)
+                names[day] = _src
+        for day in self.overrides.working:
+            if day.year == y:
+                _set(day, True, non_working, working_weekends)
+                names[day] = "рабочий день (файл настроек)"
+        for day in self.overrides.non_working:
+            if day.year == y:
+                _set(day, False, non_working, working_weekends)
+                names[day] = "нерабочий день (файл настроек)"
+        return Year(y, frozenset(non_working), frozenset(working_weekends), provisional, source, names)
+
+
+def _set(day: date, is_working: bool, non_working: set, working_weekends: set) -> None:
+    if day.weekday() >= 5:
+        (working_weekends.add if is_working else working_weekends.discard)(day)
+    else:
+        (non_working.discard if is_working else non_working.add)(day)
