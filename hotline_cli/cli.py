@@ -164,6 +164,8 @@ def run_batch(command: str, inputs, fmt: str, today, config_path, output, encodi
         from hotline_cli.privacy import mask_result
 
         results = (mask_result(r) for r in results)
+    if options and options.get("eml"):
+        results = EmlWriter(options["eml"]).attach(results)
     tally = Tally(command)
     results = tally.watch(results)
     if command == "audit" and fmt == "text":
@@ -236,6 +238,56 @@ class Tally:
         return EXIT_OK
 
 
+class EmlWriter:
+    """--eml PATH: one .eml file (PATH ends in .eml) or a folder of <case_id>.eml files."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.single = path.lower().endswith(".eml")
+        self.written = 0
+
+    def attach(self, results: Iterable[dict]) -> Iterator[dict]:
+        from hotline_cli.messages import eml_bytes
+
+        for r in results:
+            m = r.get("message")
+            if m:
+                if self.single and self.written:
+                    r["warnings"].append(f"--eml {self.path} — один файл, и он уже записан для другого дела: "
+                                         "для нескольких дел укажите папку")
+                else:
+                    target = self._target(r["case_id"])
+                    data = eml_bytes(m, r["warnings"])
+                    _atomic_write_bytes(target, data)
+                    r["eml"] = target
+                    self.written += 1
+            yield r
+
+    def _target(self, case_id: str) -> str:
+        if self.single:
+            return self.path
+        os.makedirs(self.path, exist_ok=True)
+        import re
+
+        name = re.sub(r"[^\w.-]+", "_", case_id, flags=re.UNICODE).strip("._") or "case"
+        return os.path.join(self.path, f"{name[:100]}.eml")
+
+
+def _atomic_write_bytes(path: str, data: bytes) -> None:
+    import tempfile
+
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".hotline-", suffix=".tmp", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 class open_output:
     """stdout, or a file written atomically: a temporary file renamed into place at the end."""
 
@@ -283,6 +335,32 @@ def followup(inputs, fmt, today, config_path, output, encoding, mask_pii):
     """Сроки дела в рабочих днях: обещание клиенту, ответ инженера (по циклам), требования
     потребителя — статус на дату и что пора сделать."""
     sys.exit(run_batch("followup", inputs, fmt, today, config_path, output, encoding, mask_pii))
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+@click.option("--engineer", metavar="EMAIL", default=None,
+              help="Ответственный инженер (поверх списка ответственных из настроек).")
+@click.option("--urgent", is_flag=True, default=False,
+              help="Добавить в копию адрес «в крайнем случае» (оперативное решение вопроса).")
+@click.option("--eml", "eml", type=click.Path(), default=None,
+              help="Записать письмо в формате RFC 5322: файл .eml, а для нескольких дел — папку.")
+@click.option("--question", "questions", multiple=True,
+              help="Конкретный вопрос инженеру (можно несколько); по умолчанию — о ремонте в рамках "
+                   "лояльности или актировании.")
+def escalate(inputs, fmt, today, config_path, output, encoding, mask_pii, engineer, urgent, eml, questions):
+    """Следующий шаг эксперта или агента Usedesk по делу и письмо, если оно нужно сейчас:
+    кому, копия, приоритет, тема, текст, вложения."""
+    sys.exit(run_batch("escalate", inputs, fmt, today, config_path, output, encoding, mask_pii,
+                       {"engineer": engineer, "urgent": urgent, "eml": eml, "questions": list(questions)}))
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+def summarize(inputs, fmt, today, config_path, output, encoding, mask_pii):
+    """Итоговая консультация GSIS: «Описание заказчика» с обязательной первой фразой,
+    что сделано и результат; «Примечания» со ссылками на тикеты."""
+    sys.exit(run_batch("summarize", inputs, fmt, today, config_path, output, encoding, mask_pii))
 
 
 # ------------------------------------------------------------------ workdays

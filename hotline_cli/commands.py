@@ -41,3 +41,25 @@ def _followup(case, ctx, warnings):
 
 
 COMMANDS["followup"] = CommandSpec(_followup, render.followup_text, render.FOLLOWUP_COLUMNS, render.followup_rows)
+
+
+def _escalate(case, ctx, warnings):
+    from hotline_cli.config import DEFAULT
+    from hotline_cli.messages import escalate
+
+    as_of = ctx.today_for(case)
+    o = ctx.options
+    return escalate(case.until(as_of), ctx.config or DEFAULT, ctx.calendar, as_of, warnings,
+                    engineer=o.get("engineer"), urgent=o.get("urgent", False), questions=o.get("questions"))
+
+
+def _summarize(case, ctx, warnings):
+    from hotline_cli.messages import summarize
+
+    as_of = ctx.today_for(case)
+    return summarize(case.until(as_of), ctx.calendar, as_of, warnings)
+
+
+COMMANDS["escalate"] = CommandSpec(_escalate, render.escalate_text, render.ESCALATE_COLUMNS, render.escalate_rows)
+COMMANDS["summarize"] = CommandSpec(_summarize, render.summarize_text, render.SUMMARIZE_COLUMNS,
+                                    render.summarize_rows)

@@ -31,7 +31,7 @@ def safe_cell(v):
         return v
     if isinstance(v, (list, tuple)):
         v = "; ".join(str(x) for x in v)
-    s = safe_text(str(v)).replace("\n", " ")
+    s = safe_text(str(v))
     if s.startswith(_FORMULA_START):
         s = "'" + s  # neutralised: a spreadsheet shows the text, never runs it
     return s
@@ -261,3 +261,87 @@ def workdays_text(r: dict) -> Iterator[str]:
             f"Ближайший рабочий день с {_d(r['start'])}: {_d(r['date'])}{prov}"
     else:
         yield f"Рабочих дней после {_d(r['start'])} по {_d(r['end'])} включительно: {r['working_days']}{prov}"
+
+
+# ---------------------------------------------------------------- escalate
+
+STEP_RU = {
+    "hpcc_request": "запрос менеджеру HPCC",
+    "await_documents": "ожидание документов от HPCC",
+    "engineer_request": "запрос ответственному инженеру",
+    "await_answer": "ожидание ответа инженера",
+    "feedback_call": "обратная связь клиенту",
+    "close": "закрытие запроса",
+    "claims_handoff": "передача в группу рекламаций",
+    "ask_demands": "запрос требований у клиента",
+}
+
+
+def message_lines(m: dict) -> Iterator[str]:
+    yield f"  Кому:      {m['to'] or '— (не указан)'}"
+    yield f"  Копия:     {', '.join(m['cc']) if m['cc'] else '—'}"
+    if m.get("priority"):
+        yield f"  Приоритет: {m['priority']}"
+    yield f"  Тема:      {m['subject']}"
+    if m.get("attachments"):
+        yield f"  Вложения:  {'; '.join(m['attachments'])}"
+    yield "  ----"
+    for line in m["body"].rstrip("\n").split("\n"):
+        yield f"  {line}"
+    yield "  ----"
+
+
+def escalate_text(r: dict) -> Iterator[str]:
+    yield _head(r)
+    if r["step"] is None:
+        yield "Шаг не определён."
+    else:
+        yield f"Этап {r['stage']} — {STEP_RU[r['step']]} ({r['step']})"
+    if r.get("since"):
+        yield f"С: {_d(r['since'])}" + (f", срок: {_d(r['due'])}" if r.get("due") else "")
+    if r.get("todo"):
+        yield f"Что сделать: {r['todo']}"
+    if r["message"]:
+        yield "Письмо:"
+        yield from message_lines(r["message"])
+    if r.get("eml"):
+        yield f"Файл .eml: {r['eml']}"
+    yield from _warnings(r)
+
+
+ESCALATE_COLUMNS = ["case_id", "source", "stage", "step", "since", "due", "done_at", "to", "cc", "priority",
+                    "subject", "warnings", "error"]
+
+
+def escalate_rows(r: dict) -> Iterable[dict]:
+    row = dict(r)
+    if "error" in r:
+        row["error"] = error_line(r)
+    m = r.get("message") or {}
+    row.update({k: m.get(k) for k in ("to", "cc", "priority", "subject")})
+    return [row]
+
+
+# ---------------------------------------------------------------- summarize
+
+def summarize_text(r: dict) -> Iterator[str]:
+    yield f"{_head(r)} — итоговая консультация GSIS"
+    yield "«Описание заказчика»:"
+    for line in r["consultation"]["customer_description"].split("\n"):
+        yield f"  {line}"
+    yield "«Примечания»:"
+    for line in (r["consultation"]["notes"] or "—").split("\n"):
+        yield f"  {line}"
+    yield from _warnings(r)
+
+
+SUMMARIZE_COLUMNS = ["case_id", "source", "customer_description", "notes", "warnings", "error"]
+
+
+def summarize_rows(r: dict) -> Iterable[dict]:
+    if "error" in r:
+        return [{"case_id": r["case_id"], "source": r["source"], "error": error_line(r)}]
+    # a cell keeps its line breaks (quoted by csv) so that it pastes into GSIS as written
+    return [{"case_id": r["case_id"], "source": r["source"], "warnings": r["warnings"],
+             "customer_description": r["consultation"]["customer_description"],
+             "notes": r["consultation"]["notes"]}]
