@@ -160,6 +160,8 @@ def run_batch(command: str, inputs, fmt: str, today, config_path, output, encodi
         click.echo("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…", err=True)
     records = read_records(inputs or ["-"], encoding)
     results = batch.run(records, spec.handler, ctx)
+    if spec.on_error is not None:
+        results = (spec.on_error(r, ctx) if "error" in r else r for r in results)
     if mask_pii:
         from hotline_cli.privacy import mask_result
 
@@ -184,6 +186,10 @@ def run_batch(command: str, inputs, fmt: str, today, config_path, output, encodi
             if spec.summary is not None:
                 for line in spec.summary(tally.summary_state):
                     out.write(render.safe_text(line) + "\n")
+    if tally.summary_state is not None and fmt != "text" and output is None and sys.stderr.isatty():
+        s = tally.summary_state
+        click.echo(f"hotline audit: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
+                   f"с предупреждениями {s.with_warnings}, без замечаний {s.clean}", err=True)
     return tally.exit_code()
 
 
@@ -353,6 +359,27 @@ def escalate(inputs, fmt, today, config_path, output, encoding, mask_pii, engine
     кому, копия, приоритет, тема, текст, вложения."""
     sys.exit(run_batch("escalate", inputs, fmt, today, config_path, output, encoding, mask_pii,
                        {"engineer": engineer, "urgent": urgent, "eml": eml, "questions": list(questions)}))
+
+
+def _codes(values) -> list[str]:
+    return [c for v in values for c in v.split(",") if c.strip()]
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+@click.option("--select", multiple=True, metavar="КОДЫ",
+              help="Проверять только эти правила (через запятую; префикс HL2 — все HL2xx).")
+@click.option("--ignore", multiple=True, metavar="КОДЫ", help="Не проверять эти правила (через запятую или префикс).")
+def audit(inputs, fmt, today, config_path, output, encoding, mask_pii, select, ignore):
+    """Проверка выгрузки дел на соответствие статье: правила HL001–HL303, находки по делам
+    и итог для супервайзера. Код выхода 1 — есть находки уровня «ошибка»."""
+    from hotline_cli.audit import select_rules
+
+    try:
+        rules = select_rules(_codes(select), _codes(ignore))
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--select/--ignore") from None
+    sys.exit(run_batch("audit", inputs, fmt, today, config_path, output, encoding, mask_pii, {"rules": rules}))
 
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)

@@ -18,6 +18,7 @@ class CommandSpec:
     columns: list[str]
     rows: Callable[[dict], Iterable[dict]]
     summary: Callable | None = None
+    on_error: Callable | None = None  # adds the command's keys to an error result
 
 
 def _triage(case, ctx, warnings):
@@ -63,3 +64,21 @@ def _summarize(case, ctx, warnings):
 COMMANDS["escalate"] = CommandSpec(_escalate, render.escalate_text, render.ESCALATE_COLUMNS, render.escalate_rows)
 COMMANDS["summarize"] = CommandSpec(_summarize, render.summarize_text, render.SUMMARIZE_COLUMNS,
                                     render.summarize_rows)
+
+
+def _audit(case, ctx, warnings):
+    from hotline_cli.audit import audit_case
+    from hotline_cli.config import DEFAULT
+
+    as_of = ctx.today_for(case)
+    return audit_case(case.until(as_of), ctx.config or DEFAULT, ctx.calendar, as_of, ctx.options["rules"])
+
+
+def _audit_error(result, ctx):
+    from hotline_cli.audit import findings_for_error
+
+    return findings_for_error(result, ctx.options["rules"])
+
+
+COMMANDS["audit"] = CommandSpec(_audit, render.audit_text, render.AUDIT_COLUMNS, render.audit_rows,
+                                summary=render.audit_summary, on_error=_audit_error)

@@ -79,10 +79,13 @@ def write_table(results: Iterable[dict], out: IO[str], columns: list[str], rows:
 def write_text(results: Iterable[dict], out: IO[str], text: Callable[[dict], Iterator[str]]) -> None:
     first = True
     for r in results:
+        lines = list(text(r) if "error" not in r else error_text(r))
+        if not lines:
+            continue
         if not first:
             out.write("\n")
         first = False
-        for line in (text(r) if "error" not in r else error_text(r)):
+        for line in lines:
             out.write(safe_text(line))
             out.write("\n")
 
@@ -345,3 +348,54 @@ def summarize_rows(r: dict) -> Iterable[dict]:
     return [{"case_id": r["case_id"], "source": r["source"], "warnings": r["warnings"],
              "customer_description": r["consultation"]["customer_description"],
              "notes": r["consultation"]["notes"]}]
+
+
+# ---------------------------------------------------------------- audit
+
+SEVERITY_RU = {"error": "ошибка", "warning": "предупреждение"}
+
+
+def audit_text(r: dict) -> Iterator[str]:
+    """Only cases with findings are printed: a month of clean cases is not a report."""
+    if not r["findings"]:
+        return
+    sit = f"ситуация {r['situation']}" if r.get("situation") else (r.get("verdict") or "")
+    yield f"{_head(r)}: {sit}"
+    for x in r["findings"]:
+        yield f"  {x['code']} {SEVERITY_RU[x['severity']]}: {x['message']}"
+    yield from _warnings(r)
+
+
+def audit_summary(s) -> Iterator[str]:
+    from hotline_cli.audit import RULES
+
+    if s is None:
+        return
+    valid = s.read - s.invalid
+    share = f"{100.0 * s.compliant / valid:.1f} %" if valid else "—"
+    yield ""
+    yield "Итого по выгрузке"
+    yield f"  записей прочитано:                {s.read}"
+    yield f"  некорректных записей (HL001):     {s.invalid}"
+    yield f"  дел с ошибками:                   {s.with_errors}"
+    yield f"  дел только с предупреждениями:    {s.with_warnings}"
+    yield f"  дел без замечаний:                {s.clean}"
+    yield f"  соответствуют статье (без ошибок): {s.compliant} из {valid} ({share})"
+    if s.per_rule:
+        yield "По правилам:"
+        for code, n in sorted(s.per_rule.items()):
+            rule = RULES[code]
+            yield f"  {code} {SEVERITY_RU[rule.severity]:<14} {n:>7}  {rule.title}"
+    if s.per_situation:
+        yield "По ситуациям:"
+        for key, n in sorted(s.per_situation.items(), key=lambda kv: str(kv[0])):
+            name = f"ситуация {key}" if isinstance(key, int) else VERDICT_RU.get(key, str(key))
+            yield f"  {name}: {n}"
+
+
+AUDIT_COLUMNS = ["case_id", "source", "situation", "code", "severity", "message"]
+
+
+def audit_rows(r: dict) -> Iterable[dict]:
+    return [{"case_id": r["case_id"], "source": r["source"], "situation": r.get("situation"), **x}
+            for x in r.get("findings") or ()]
