@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from hotline_cli import texts
 from hotline_cli.calendar_ru import ProductionCalendar
@@ -23,43 +22,44 @@ from hotline_cli.model import Case
 from hotline_cli.triage import classify, naumen_comment
 
 
-@dataclass
 class Facts:
-    """What the rules look at, computed once per case and only when a rule asks."""
+    """What the rules look at, computed once per case, the costly parts only when asked."""
 
-    case: Case
-    cfg: Config
-    cal: ProductionCalendar
-    as_of: date
+    __slots__ = ("case", "cfg", "cal", "as_of", "decision", "situation", "hotline", "expert_stage", "requests",
+                 "_silences", "_feedback")
 
-    @cached_property
-    def decision(self):
-        rule, facts = classify(self.case, with_r0=False)  # the first contact is judged, not a repeat
-        return rule, rule.situation(facts), rule.verdict(facts)
-
-    @property
-    def situation(self) -> int | None:
-        return self.decision[1]
-
-    @property
-    def hotline(self) -> dict | None:
-        return self.case.hotline
+    def __init__(self, case: Case, cfg: Config, cal: ProductionCalendar, as_of: date):
+        self.case, self.cfg, self.cal, self.as_of = case, cfg, cal, as_of
+        rule, facts = classify(case, with_r0=False)  # the first contact is judged, not a repeat
+        self.decision = (rule, rule.situation(facts), rule.verdict(facts))
+        self.situation = self.decision[1]
+        self.hotline = case.hotline
+        self.expert_stage = bool(case.events)
+        self.requests = case.events_of("engineer_request")
+        self._silences = None
+        self._feedback = False
 
     @property
-    def expert_stage(self) -> bool:
-        return bool(self.case.events)
-
-    @cached_property
-    def requests(self):
-        return self.case.events_of("engineer_request")
-
-    @cached_property
-    def cycles(self):
-        return engineer_cycles(self.case, self.cal, self.as_of)
-
-    @cached_property
     def feedback(self):
-        return counted_feedback(self.case)[0]
+        if self._feedback is False:
+            self._feedback = counted_feedback(self.case)[0]
+        return self._feedback
+
+    @property
+    def silences(self) -> list:
+        """Cycles the engineer let pass (no answer by the due date) whose next working day is
+        over by --today: (cycle, that next working day)."""
+        if self._silences is None:
+            out = []
+            if self.requests:
+                for c in engineer_cycles(self.case, self.cal, self.as_of):
+                    if c.due is None or (c.stopped is not None and c.stopped <= c.due):
+                        continue
+                    deadline = self.cal.add(c.due, 1)
+                    if self.as_of > deadline:
+                        out.append((c, deadline))
+            self._silences = out
+        return self._silences
 
 
 @dataclass(frozen=True)
@@ -67,14 +67,15 @@ class AuditRule:
     code: str
     severity: str  # "error" | "warning"
     title: str
-    check: Callable[[Facts], Iterable[str]]
+    check: Callable[[Facts], list[str]]  # a message per breach; empty when the rule holds
 
 
 RULES: dict[str, AuditRule] = {}
+NONE: list[str] = []  # returned by a rule that holds (never mutated)
 
 
 def rule(code: str, severity: str, title: str):
-    def register(fn: Callable[[Facts], Iterable[str]]):
+    def register(fn: Callable[[Facts], list[str]]):
         RULES[code] = AuditRule(code, severity, title, fn)
         return fn
 
@@ -82,7 +83,7 @@ def rule(code: str, severity: str, title: str):
 
 
 # HL001 is not a function: an unreadable or invalid record's result carries it (see `findings_for_error`).
-RULES["HL001"] = AuditRule("HL001", "error", "запись не является корректным делом", lambda f: ())
+RULES["HL001"] = AuditRule("HL001", "error", "запись не является корректным делом", lambda f: NONE)
 
 
 def _d(d: date) -> str:
@@ -93,225 +94,250 @@ def _d(d: date) -> str:
 
 
 @rule("HL101", "error", "для кондиционера оформлена заявка на другой АСЦ")
-def hl101(f: Facts) -> Iterator[str]:
+def hl101(f: Facts) -> list[str]:
     if f.hotline is not None and f.case.category == "air_conditioner" and f.hotline.get("second_asc_request"):
-        yield (f"для кондиционера оформлена заявка на другой АСЦ № {f.hotline['second_asc_request']}: "
-               "по статье заявку на другой АСЦ для кондиционеров не заводят")
+        return [f"для кондиционера оформлена заявка на другой АСЦ № {f.hotline['second_asc_request']}: "
+                "по статье заявку на другой АСЦ для кондиционеров не заводят"]
+    return NONE
 
 
 @rule("HL102", "error", "ситуация 1 без заявки на другой АСЦ")
-def hl102(f: Facts) -> Iterator[str]:
+def hl102(f: Facts) -> list[str]:
     if f.hotline is not None and f.situation == 1 and not f.hotline.get("second_asc_request"):
-        yield (f"ситуация 1 (в городе {f.case.city} АСЦ: {f.case.asc_count}), но заявка на другой АСЦ "
-               "для повторной проверки не оформлена")
+        return [f"ситуация 1 (в городе {f.case.city} АСЦ: {f.case.asc_count}), но заявка на другой АСЦ "
+                "для повторной проверки не оформлена"]
+    return NONE
 
 
 @rule("HL103", "warning", "заявка на другой АСЦ в другой ситуации")
-def hl103(f: Facts) -> Iterator[str]:
+def hl103(f: Facts) -> list[str]:
     if (f.hotline is not None and f.hotline.get("second_asc_request") and f.situation != 1
             and f.case.category != "air_conditioner"):
         sit = f"ситуация {f.situation}" if f.situation else f"правило {f.decision[0].code}"
-        yield f"оформлена заявка на другой АСЦ № {f.hotline['second_asc_request']}, хотя это {sit}"
+        return [f"оформлена заявка на другой АСЦ № {f.hotline['second_asc_request']}, хотя это {sit}"]
+    return NONE
 
 
 @rule("HL104", "error", "ситуация 2 без консультации L2 «Политика» / L3 «Обслуживание»")
-def hl104(f: Facts) -> Iterator[str]:
+def hl104(f: Facts) -> list[str]:
     if f.hotline is None or f.situation != 2:
-        return
+        return NONE
     c = f.hotline.get("consultation") or {}
     l2, l3 = (c.get("l2") or "").strip(), (c.get("l3") or "").strip()
     if not c:
-        yield "ситуация 2: консультация оператора не оформлена (нужны L2 «Политика», L3 «Обслуживание»)"
-    elif (l2, l3) != (texts.CONSULTATION_L2, texts.CONSULTATION_L3):
-        yield (f"ситуация 2: консультация оформлена с L2 «{l2 or '—'}», L3 «{l3 or '—'}»; "
-               f"нужны L2 «{texts.CONSULTATION_L2}», L3 «{texts.CONSULTATION_L3}»")
+        return ["ситуация 2: консультация оператора не оформлена (нужны L2 «Политика», L3 «Обслуживание»)"]
+    if (l2, l3) != (texts.CONSULTATION_L2, texts.CONSULTATION_L3):
+        return [f"ситуация 2: консультация оформлена с L2 «{l2 or '—'}», L3 «{l3 or '—'}»; "
+                f"нужны L2 «{texts.CONSULTATION_L2}», L3 «{texts.CONSULTATION_L3}»"]
+    return NONE
 
 
 @rule("HL105", "error", "ситуация 3 без запроса из Naumen или с другим шаблоном")
-def hl105(f: Facts) -> Iterator[str]:
+def hl105(f: Facts) -> list[str]:
     if f.hotline is None or f.situation != 3:
-        return
+        return NONE
     n = f.hotline.get("naumen_request") or {}
     template = (n.get("template") or "").strip()
     if not n:
-        yield f"ситуация 3: запрос из Naumen не создан (шаблон «{texts.NAUMEN_TEMPLATE}»)"
-    elif template != texts.NAUMEN_TEMPLATE:
-        yield f"ситуация 3: запрос из Naumen создан по шаблону «{template or '—'}», нужен «{texts.NAUMEN_TEMPLATE}»"
+        return [f"ситуация 3: запрос из Naumen не создан (шаблон «{texts.NAUMEN_TEMPLATE}»)"]
+    if template != texts.NAUMEN_TEMPLATE:
+        return [f"ситуация 3: запрос из Naumen создан по шаблону «{template or '—'}», нужен «{texts.NAUMEN_TEMPLATE}»"]
+    return NONE
 
 
 @rule("HL106", "warning", "ситуация 3: комментарий Naumen отличается от обязательного текста")
-def hl106(f: Facts) -> Iterator[str]:
+def hl106(f: Facts) -> list[str]:
     if f.hotline is None or f.situation != 3:
-        return
+        return NONE
     n = f.hotline.get("naumen_request")
     if not n:
-        return  # HL105 says so
+        return NONE  # HL105 says so
     comment = (n.get("comment") or "").strip()
     expected = naumen_comment(f.case)
-    allowed = {expected}
-    if f.case.category == "air_conditioner" and f.case.asc_count is None:
-        allowed.add(texts.NAUMEN_COMMENT)  # ASC count unknown: either wording may be true
-    if comment not in allowed:
-        yield f"комментарий запроса Naumen «{comment or '—'}» отличается от обязательного «{expected}»"
+    if comment == expected:
+        return NONE
+    if f.case.category == "air_conditioner" and f.case.asc_count is None and comment == texts.NAUMEN_COMMENT:
+        return NONE  # ASC count unknown: either wording may be true
+    return [f"комментарий запроса Naumen «{comment or '—'}» отличается от обязательного «{expected}»"]
 
 
 @rule("HL107", "warning", "ситуации 2–3: клиенту не предложено написать через «Напишите нам»")
-def hl107(f: Facts) -> Iterator[str]:
+def hl107(f: Facts) -> list[str]:
     if f.hotline is not None and f.situation in (2, 3) and not f.hotline.get("site_form_advised"):
-        yield (f"ситуация {f.situation}: клиенту не предложено отправить фото/видео дефекта через форму "
-               "«Напишите нам» с номером телефона из заявки")
+        return [f"ситуация {f.situation}: клиенту не предложено отправить фото/видео дефекта через форму "
+                "«Напишите нам» с номером телефона из заявки"]
+    return NONE
 
 
 # ------------------------------------------------------------------ the expert stage
 
 
 @rule("HL201", "warning", "на этапе эксперта нет звонка эксперта клиенту")
-def hl201(f: Facts) -> Iterator[str]:
+def hl201(f: Facts) -> list[str]:
     if f.expert_stage and f.case.channel in ("call", "site_form") and f.case.first("expert_call") is None:
-        yield "эксперт не позвонил клиенту (нет expert_call): вопрос на персональном контроле, срок — три рабочих дня"
+        return ["эксперт не позвонил клиенту (нет expert_call): вопрос на персональном контроле, "
+                "срок — три рабочих дня"]
+    return NONE
 
 
 @rule("HL202", "error", "приоритет запроса инженеру не «Экстремальный»")
-def hl202(f: Facts) -> Iterator[str]:
+def hl202(f: Facts) -> list[str]:
+    out = NONE
     for e in f.requests:
         p = (e.get("priority") or "").strip()
         if p != texts.PRIORITY:
-            yield f"запрос инженеру {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»"
+            out = out + [f"запрос инженеру {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»"]
+    return out
 
 
 @rule("HL203", "error", "тема запроса инженеру не обязательная")
-def hl203(f: Facts) -> Iterator[str]:
+def hl203(f: Facts) -> list[str]:
     d = f.case.disputed
-    if d is None:
-        return
+    if d is None or not f.requests:
+        return NONE
     expected = texts.subject(f.case.client_name, d.number)
+    out = NONE
     for e in f.requests:
         s = (e.get("subject") or "").strip()
         if s != expected:
-            yield f"запрос инженеру {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»"
+            out = out + [f"запрос инженеру {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»"]
+    return out
 
 
 @rule("HL204", "error", "в копии запроса инженеру нет адреса АСЦ или адреса из списка копий")
-def hl204(f: Facts) -> Iterator[str]:
+def hl204(f: Facts) -> list[str]:
+    if not f.requests:
+        return NONE
     d = f.case.disputed
     need = ([d.asc_email] if d is not None and d.asc_email else []) + list(f.cfg.copy)
+    out = NONE
     for e in f.requests:
         cc = {a.strip().lower() for a in e.get("cc") or ()}
         missing = [a for a in need if a.strip().lower() not in cc]
         if missing:
-            yield f"запрос инженеру {_d(e.at.day)}: в копии нет {', '.join(missing)}"
+            out = out + [f"запрос инженеру {_d(e.at.day)}: в копии нет {', '.join(missing)}"]
+    return out
 
 
-def _silences(f: Facts, follow_type: str) -> Iterator[tuple]:
-    """Cycles the engineer let pass (no answer by the due date) whose next working day is
-    over by --today, with no `follow_type` event after the start up to that day."""
-    for c in f.cycles:
-        if c.due is None or (c.stopped is not None and c.stopped <= c.due):
-            continue
-        deadline = f.cal.add(c.due, 1)
-        if f.as_of <= deadline:
-            continue
-        if not any(e.type == follow_type and c.start < e.at.day <= deadline for e in f.case.events):
-            yield c, deadline
+def _unfollowed(f: Facts, follow_type: str) -> list[tuple]:
+    """The silences with no `follow_type` event after the cycle's start up to that next working day."""
+    return [(c, deadline) for c, deadline in f.silences
+            if not any(e.type == follow_type and c.start < e.at.day <= deadline for e in f.case.events)]
 
 
 @rule("HL205", "error", "инженер молчит 3 рабочих дня, повторного запроса на следующий рабочий день нет")
-def hl205(f: Facts) -> Iterator[str]:
-    for c, deadline in _silences(f, "re_request"):
-        yield (f"цикл {c.cycle}: запрос инженеру {_d(c.start)}, ответа к {_d(c.due)} нет, повторного запроса "
-               f"до {_d(deadline)} включительно нет")
+def hl205(f: Facts) -> list[str]:
+    return [f"цикл {c.cycle}: запрос инженеру {_d(c.start)}, ответа к {_d(c.due)} нет, повторного запроса "
+            f"до {_d(deadline)} включительно нет" for c, deadline in _unfollowed(f, "re_request")] if f.silences else NONE
 
 
 @rule("HL206", "error", "инженер молчит 3 рабочих дня, клиенту не позвонили о задержке на следующий рабочий день")
-def hl206(f: Facts) -> Iterator[str]:
-    for c, deadline in _silences(f, "delay_call"):
-        yield (f"цикл {c.cycle}: ответа инженера к {_d(c.due)} нет, звонка клиенту о задержке "
-               f"до {_d(deadline)} включительно нет")
+def hl206(f: Facts) -> list[str]:
+    return [f"цикл {c.cycle}: ответа инженера к {_d(c.due)} нет, звонка клиенту о задержке "
+            f"до {_d(deadline)} включительно нет" for c, deadline in _unfollowed(f, "delay_call")] if f.silences else NONE
 
 
 @rule("HL207", "warning", "обещание клиенту (3 рабочих дня) не выполнено")
-def hl207(f: Facts) -> Iterator[str]:
+def hl207(f: Facts) -> list[str]:
     if not f.expert_stage:
-        return
+        return NONE
     p = client_promise(f.case, f.cal, f.as_of)
     if p.status == "missed":
-        yield f"звонок эксперта {_d(p.start)}, обещанный срок {_d(p.due)}, обратная связь только {_d(p.stopped)}"
-    elif p.status == "overdue":
-        yield f"звонок эксперта {_d(p.start)}, обещанный срок {_d(p.due)} прошёл, обратной связи нет"
+        return [f"звонок эксперта {_d(p.start)}, обещанный срок {_d(p.due)}, обратная связь только {_d(p.stopped)}"]
+    if p.status == "overdue":
+        return [f"звонок эксперта {_d(p.start)}, обещанный срок {_d(p.due)} прошёл, обратной связи нет"]
+    return NONE
 
 
 @rule("HL208", "error", "клиент угрожает, а в тексте запроса инженеру этого нет")
-def hl208(f: Facts) -> Iterator[str]:
+def hl208(f: Facts) -> list[str]:
     if not f.case.intents or not f.requests:
-        return
+        return NONE
     bodies = " ".join((e.get("body") or "") for e in f.requests).lower()
     missing = [i for i in f.case.intents if texts.INTENT_MARKERS[i] not in bodies]
     if missing:
-        yield ("клиент намерен " + "; ".join(texts.INTENT_RU[i] for i in missing)
-               + ", но в тексте запроса инженеру это не зафиксировано")
+        return ["клиент намерен " + "; ".join(texts.INTENT_RU[i] for i in missing)
+                + ", но в тексте запроса инженеру это не зафиксировано"]
+    return NONE
 
 
 @rule("HL209", "error", "отказ с угрозой и требованиями, но тикет не передан в группу рекламаций")
-def hl209(f: Facts) -> Iterator[str]:
+def hl209(f: Facts) -> list[str]:
+    if not f.case.intents or not f.expert_stage:
+        return NONE
     fb = f.feedback
-    if fb is None or fb.get("outcome") != "rejected" or not f.case.intents or not has_demands(f.case):
-        return
+    if fb is None or fb.get("outcome") != "rejected" or not has_demands(f.case):
+        return NONE
     if f.case.first("claims_handoff", after=fb.at.at) is None:
-        yield (f"обратная связь {_d(fb.at.day)}: клиент не принял аргументы, угрожает, требования заявлены, "
-               "но тикет не передан в группу рекламаций")
+        return [f"обратная связь {_d(fb.at.day)}: клиент не принял аргументы, угрожает, требования заявлены, "
+                "но тикет не передан в группу рекламаций"]
+    return NONE
 
 
 @rule("HL210", "warning", "отказ с угрозой без требований, но требования у клиента не запрошены")
-def hl210(f: Facts) -> Iterator[str]:
+def hl210(f: Facts) -> list[str]:
+    if not f.case.intents or not f.expert_stage:
+        return NONE
     fb = f.feedback
-    if fb is None or fb.get("outcome") != "rejected" or not f.case.intents or has_demands(f.case):
-        return
+    if fb is None or fb.get("outcome") != "rejected" or has_demands(f.case):
+        return NONE
     if f.case.first("demands_requested", after=fb.at.at) is None:
-        yield (f"обратная связь {_d(fb.at.day)}: клиент не принял аргументы и угрожает, требований нет, "
-               "но клиенту не предложено их изложить")
+        return [f"обратная связь {_d(fb.at.day)}: клиент не принял аргументы и угрожает, требований нет, "
+                "но клиенту не предложено их изложить"]
+    return NONE
 
 
 @rule("HL211", "error", "закрыто или дана обратная связь без ответа инженера")
-def hl211(f: Facts) -> Iterator[str]:
-    answers = [e.at.at for e in f.case.events if e.type == "engineer_answer"]
+def hl211(f: Facts) -> list[str]:
+    out = NONE
+    first_answer = None
+    for e in f.case.events:  # sorted by time
+        if e.type == "engineer_answer":
+            first_answer = e
+            break
     for e in f.case.events:
-        if e.type in ("closed", "feedback_call") and not any(a <= e.at.at for a in answers):
+        if e.type in ("closed", "feedback_call") and (first_answer is None or first_answer.at.at > e.at.at):
             what = "запрос закрыт" if e.type == "closed" else "дана обратная связь клиенту"
-            yield f"{_d(e.at.day)} {what} без ответа ответственного инженера (ответ АСЦ решением не является)"
+            out = out + [f"{_d(e.at.day)} {what} без ответа ответственного инженера (ответ АСЦ решением не является)"]
+    return out
 
 
 # ------------------------------------------------------------------ the final consultation
 
 
 @rule("HL301", "error", "«Описание заказчика» не начинается с обязательной фразы")
-def hl301(f: Facts) -> Iterator[str]:
+def hl301(f: Facts) -> list[str]:
     c = f.case.consultation
     if c is None:
-        return
+        return NONE
     desc = (c.get("customer_description") or "").lstrip()
-    if not desc.startswith(texts.FIRST_SENTENCE):
-        start = desc[:60] + ("…" if len(desc) > 60 else "")
-        yield f"«Описание заказчика» начинается с «{start or '—'}», а не с «{texts.FIRST_SENTENCE}»"
+    if desc.startswith(texts.FIRST_SENTENCE):
+        return NONE
+    start = desc[:60] + ("…" if len(desc) > 60 else "")
+    return [f"«Описание заказчика» начинается с «{start or '—'}», а не с «{texts.FIRST_SENTENCE}»"]
 
 
 @rule("HL302", "error", "в «Примечаниях» нет ссылки на запрос инженеру")
-def hl302(f: Facts) -> Iterator[str]:
+def hl302(f: Facts) -> list[str]:
     c = f.case.consultation
     if c is None:
-        return
+        return NONE
     notes = c.get("notes") or ""
-    tickets = [e.get("ticket") for e in f.requests if e.get("ticket")]
-    missing = [t for t in dict.fromkeys(tickets) if t not in notes]
+    missing = [t for t in dict.fromkeys(e.get("ticket") for e in f.requests if e.get("ticket")) if t not in notes]
     if missing:
-        yield "в «Примечаниях» нет ссылки на тикет запроса инженеру: " + ", ".join(missing)
+        return ["в «Примечаниях» нет ссылки на тикет запроса инженеру: " + ", ".join(missing)]
+    return NONE
 
 
 @rule("HL303", "error", "запрос закрыт без итоговой консультации")
-def hl303(f: Facts) -> Iterator[str]:
+def hl303(f: Facts) -> list[str]:
     closed = f.case.last("closed")
+    if closed is None:
+        return NONE
     c = f.case.consultation or {}
-    if closed is not None and not (c.get("customer_description") or "").strip():
-        yield f"запрос закрыт {_d(closed.at.day)}, а итоговой консультации в GSIS нет"
+    if not (c.get("customer_description") or "").strip():
+        return [f"запрос закрыт {_d(closed.at.day)}, а итоговой консультации в GSIS нет"]
+    return NONE
 
 
 # ------------------------------------------------------------------ running the rules
@@ -338,8 +364,7 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
 
 def audit_case(case: Case, cfg: Config, cal: ProductionCalendar, as_of: date, rules: list[AuditRule]) -> dict:
     f = Facts(case, cfg, cal, as_of)
-    findings = [{"code": r.code, "severity": r.severity, "message": m} for r in rules if r.code != "HL001"
-                for m in r.check(f)]
+    findings = [{"code": r.code, "severity": r.severity, "message": m} for r in rules for m in r.check(f)]
     rule_, situation, verdict = f.decision
     return {"situation": situation, "verdict": verdict, "rule": rule_.code, "as_of": as_of.isoformat(),
             "findings": findings}
@@ -370,26 +395,21 @@ class Summary:
     per_rule: dict = field(default_factory=dict)
     per_situation: dict = field(default_factory=dict)
 
-    def add(self, r: dict) -> None:
+    def add(self, error: str | None, findings: tuple, situation) -> None:
+        """Count one result by its meta: (stderr line or None, ((code, severity), …), situation)."""
         self.read += 1
-        findings = r.get("findings") or ()
-        for x in findings:
-            self.per_rule[x["code"]] = self.per_rule.get(x["code"], 0) + 1
-        if "error" in r:
+        for code, _ in findings:
+            self.per_rule[code] = self.per_rule.get(code, 0) + 1
+        if error is not None:
             self.invalid += 1
             return
-        key = r.get("situation") or r.get("verdict")
-        self.per_situation[key] = self.per_situation.get(key, 0) + 1
-        if any(x["severity"] == "error" for x in findings):
+        self.per_situation[situation] = self.per_situation.get(situation, 0) + 1
+        if any(sev == "error" for _, sev in findings):
             self.with_errors += 1
         elif findings:
             self.with_warnings += 1
         else:
             self.clean += 1
-
-    @staticmethod
-    def has_error_finding(r: dict) -> bool:
-        return any(x["severity"] == "error" for x in r.get("findings") or ())
 
     @property
     def compliant(self) -> int:

@@ -102,6 +102,7 @@ class ProductionCalendar:
     def __init__(self, overrides: Overrides | None = None):
         self.overrides = overrides or Overrides()
         self._years: dict[int, Year] = {}
+        self._added: dict[tuple[date, int], date] = {}  # add() memo: a batch asks the same days again
 
     # ------------------------------------------------------------------ days
 
@@ -123,8 +124,18 @@ class ProductionCalendar:
     def add(self, d: date, n: int) -> date:
         """The N-th working day after `d` (counting starts the next day, Civil Code art. 191);
         N = 0: `d` itself if it is a working day, else the next one."""
+        key = (d, n)
+        hit = self._added.get(key)
+        if hit is not None:
+            return hit
         if n < 0:
             raise CalendarError("число рабочих дней должно быть ≥ 0")
+        if len(self._added) > 100_000:
+            self._added.clear()
+        self._added[key] = result = self._add(d, n)
+        return result
+
+    def _add(self, d: date, n: int) -> date:
         if n == 0:
             while not self.is_working(d):
                 d += timedelta(1)

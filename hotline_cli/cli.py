@@ -150,89 +150,76 @@ def today_in(tzname: str) -> date:
 
 
 def run_batch(command: str, inputs, fmt: str, today, config_path, output, encoding, mask_pii,
-              options: dict | None = None) -> int:
+              options: dict | None = None, jobs: int | None = 1) -> int:
     from hotline_cli import batch, commands, render
-    from hotline_cli.sources import read_records
+    from hotline_cli.sources import input_size, read_raw
 
     spec = commands.COMMANDS[command]
-    ctx = batch.Context(today=today, config=_load_config(config_path), options=options or {}, clock=today_in)
-    if not inputs and sys.stdin.isatty():
+    options = dict(options or {})
+    eml = options.pop("eml", None)
+    job = batch.Job(command, fmt, today, _load_config(config_path), options, mask_pii, clock=today_in)
+    inputs = list(inputs) or ["-"]
+    if inputs == ["-"] and sys.stdin.isatty():
         click.echo("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…", err=True)
-    records = read_records(inputs or ["-"], encoding)
-    results = batch.run(records, spec.handler, ctx)
-    if spec.on_error is not None:
-        results = (spec.on_error(r, ctx) if "error" in r else r for r in results)
-    if mask_pii:
-        from hotline_cli.privacy import mask_result
-
-        results = (mask_result(r) for r in results)
-    if options and options.get("eml"):
-        results = EmlWriter(options["eml"]).attach(results)
+    if jobs is None:  # auto: both cores for a large export
+        jobs = (os.cpu_count() or 1) if input_size(inputs) >= PARALLEL_FROM_BYTES else 1
+    if eml or fmt == "table":
+        jobs = 1  # .eml files are written by this process; a table is built whole anyway
+    records = read_raw(inputs, encoding)
+    if jobs > 1:
+        pairs = batch.fragments_parallel(records, job, jobs)
+    else:
+        pairs = batch.fragments(records, job, post=EmlWriter(eml).write if eml else None)
     tally = Tally(command)
-    results = tally.watch(results)
-    if command == "audit" and fmt == "text":
-        results = tally.progress(results)
     with open_output(output) as out:
-        if fmt == "jsonl":
-            render.write_jsonl(results, out)
-        elif fmt == "json":
-            render.write_json(results, out)
-        elif fmt == "csv":
-            render.write_csv(results, out, spec.columns, spec.rows)
-        elif fmt == "table":
-            render.write_table(results, out, spec.columns, spec.rows)
-        else:
-            render.write_text(results, out, spec.text)
-            if spec.summary is not None:
-                for line in spec.summary(tally.summary_state):
-                    out.write(render.safe_text(line) + "\n")
-    if tally.summary_state is not None and fmt != "text" and output is None and sys.stderr.isatty():
-        s = tally.summary_state
+        sink = render.Sink(out, fmt, spec)
+        for frag, meta in tally.watch(pairs, progress=fmt == "text" or output is not None or not sys.stdout.isatty()):
+            sink.write(frag)
+        sink.close(spec.summary(tally.summary) if spec.summary is not None else ())
+    if tally.summary is not None and fmt != "text" and sys.stderr.isatty():
+        s = tally.summary
         click.echo(f"hotline audit: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
                    f"с предупреждениями {s.with_warnings}, без замечаний {s.clean}", err=True)
     return tally.exit_code()
 
 
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+
+
 class Tally:
-    """Counts results on their way out; prints each bad record's message to stderr."""
+    """Counts results on their way out; prints each bad record's message to stderr; shows
+    progress on a terminal's stderr for long runs (never on stdout, never when piped)."""
 
     def __init__(self, command: str):
-        self.command = command
         self.errors = 0
         self.findings_error = False
-        self.summary_state = None
-        self.count = 0
-
-    def watch(self, results: Iterable[dict]) -> Iterator[dict]:
-        from hotline_cli import render
-
-        summary = None
-        if self.command == "audit":
+        self.summary = None
+        if command == "audit":
             from hotline_cli.audit import Summary
 
-            summary = self.summary_state = Summary()
-        for r in results:
-            self.count += 1
-            if "error" in r:
-                self.errors += 1
-                click.echo("hotline: " + render.error_line(r), err=True)
-            if summary is not None:
-                summary.add(r)
-                if summary.has_error_finding(r):
-                    self.findings_error = True
-            yield r
+            self.summary = Summary()
 
-    def progress(self, results: Iterable[dict]) -> Iterator[dict]:
+    def watch(self, pairs, progress: bool = True):
         err = sys.stderr
-        if not err.isatty():
-            yield from results
-            return
-        for i, r in enumerate(results, 1):
-            if i % 1000 == 0:
-                err.write(f"\rпроверено дел: {i}…")
+        show = progress and err.isatty()
+        n = 0
+        for frag, meta in pairs:
+            n += 1
+            error, findings, situation = meta
+            if error is not None:
+                self.errors += 1
+                if show and n > 1000:
+                    err.write("\r" + " " * 40 + "\r")
+                click.echo("hotline: " + error, err=True)
+            if self.summary is not None:
+                self.summary.add(error, findings, situation)
+                if not self.findings_error and any(sev == "error" for _, sev in findings):
+                    self.findings_error = True
+            if show and n % 5000 == 0:
+                err.write(f"\rобработано дел: {n}…")
                 err.flush()
-            yield r
-        if self.count >= 1000:
+            yield frag, meta
+        if show and n >= 5000:
             err.write("\r" + " " * 40 + "\r")
             err.flush()
 
@@ -252,22 +239,20 @@ class EmlWriter:
         self.single = path.lower().endswith(".eml")
         self.written = 0
 
-    def attach(self, results: Iterable[dict]) -> Iterator[dict]:
+    def write(self, r: dict) -> dict:
         from hotline_cli.messages import eml_bytes
 
-        for r in results:
-            m = r.get("message")
-            if m:
-                if self.single and self.written:
-                    r["warnings"].append(f"--eml {self.path} — один файл, и он уже записан для другого дела: "
-                                         "для нескольких дел укажите папку")
-                else:
-                    target = self._target(r["case_id"])
-                    data = eml_bytes(m, r["warnings"])
-                    _atomic_write_bytes(target, data)
-                    r["eml"] = target
-                    self.written += 1
-            yield r
+        m = r.get("message")
+        if m:
+            if self.single and self.written:
+                r["warnings"].append(f"--eml {self.path} — один файл, и он уже записан для другого дела: "
+                                     "для нескольких дел укажите папку")
+            else:
+                target = self._target(r["case_id"])
+                _atomic_write_bytes(target, eml_bytes(m, r["warnings"]))
+                r["eml"] = target
+                self.written += 1
+        return r
 
     def _target(self, case_id: str) -> str:
         if self.single:
@@ -370,16 +355,20 @@ def _codes(values) -> list[str]:
 @click.option("--select", multiple=True, metavar="КОДЫ",
               help="Проверять только эти правила (через запятую; префикс HL2 — все HL2xx).")
 @click.option("--ignore", multiple=True, metavar="КОДЫ", help="Не проверять эти правила (через запятую или префикс).")
-def audit(inputs, fmt, today, config_path, output, encoding, mask_pii, select, ignore):
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+              help="Процессов для проверки (0 или не указано — авто: все ядра для выгрузок от 4 МБ).")
+def audit(inputs, fmt, today, config_path, output, encoding, mask_pii, select, ignore, jobs):
     """Проверка выгрузки дел на соответствие статье: правила HL001–HL303, находки по делам
     и итог для супервайзера. Код выхода 1 — есть находки уровня «ошибка»."""
     from hotline_cli.audit import select_rules
 
+    select, ignore = _codes(select), _codes(ignore)
     try:
-        rules = select_rules(_codes(select), _codes(ignore))
+        select_rules(select, ignore)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--select/--ignore") from None
-    sys.exit(run_batch("audit", inputs, fmt, today, config_path, output, encoding, mask_pii, {"rules": rules}))
+    sys.exit(run_batch("audit", inputs, fmt, today, config_path, output, encoding, mask_pii,
+                       {"select": select, "ignore": ignore}, jobs=jobs or None))
 
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)

@@ -1,8 +1,8 @@
 """The case contract (schemas/case.schema.json): validation with messages a supervisor reads.
 
-Valid records take the fast path: a validator compiled once by fastjsonschema from the
-same schema file. Only a record that fails it is checked again by `jsonschema` (imported
-then, not at start-up) to list every problem with its JSON Pointer in Russian words.
+Valid records take the fast path: the same schema file compiled once into a Python
+function (schema_compiler). Only a record that fails it is checked again by `jsonschema`
+(imported then, not at start-up) to list every problem with its JSON Pointer in Russian.
 """
 
 from __future__ import annotations
@@ -33,10 +33,13 @@ def load_schema(name: str = "case.schema.json") -> dict:
 
 
 @lru_cache(maxsize=None)
-def _fast_validator(name: str):
-    import fastjsonschema
+def fast_validator(name: str = "case.schema.json"):
+    from hotline_cli.schema_compiler import Unsupported, compile_schema
 
-    return fastjsonschema.compile(load_schema(name))
+    try:
+        return compile_schema(load_schema(name))
+    except Unsupported:  # a keyword the compiler does not know: let jsonschema decide
+        return _full_validator(name).is_valid
 
 
 @lru_cache(maxsize=None)
@@ -49,10 +52,10 @@ def _full_validator(name: str):
 def validate(data: Any, name: str = "case.schema.json") -> RecordError | None:
     """None when `data` satisfies the schema, else the first problem and all the others."""
     try:
-        _fast_validator(name)(data)
-        return None
-    except Exception:  # fastjsonschema's exception: describe it with jsonschema below
-        pass
+        if fast_validator(name)(data):
+            return None
+    except RecursionError:  # nesting deeper than the interpreter allows
+        return RecordError("", "слишком глубокая вложенность JSON")
     errors = explain(data, name)
     if not errors:  # the two validators disagree: never silently accept
         return RecordError("", "запись не соответствует схеме дела")

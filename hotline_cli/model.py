@@ -74,18 +74,9 @@ class Case(NamedTuple):
     events: tuple[Event, ...]  # sorted by time; equal times keep export order
     consultation: dict | None
     has_events: bool  # the export carried an events part at all
+    disputed: Request | None  # see disputed_request()
 
     # ------------------------------------------------------------------ derived facts
-
-    @property
-    def disputed(self) -> Request | None:
-        """The last request after a stable sort by created_at, undated first."""
-        if not self.requests:
-            return None
-        dated = [r for r in self.requests if r.created is not None]
-        if not dated:
-            return self.requests[-1]
-        return max(dated, key=lambda r: (r.created.at, r.index))
 
     @property
     def service_requests(self) -> int:
@@ -116,6 +107,17 @@ class Case(NamedTuple):
             return self
         kept = tuple(e for e in self.events if e.at.day <= day)
         return self if len(kept) == len(self.events) else self._replace(events=kept)
+
+
+def disputed_request(requests: tuple[Request, ...]) -> Request | None:
+    """The last request after a stable sort by created_at, undated first: the latest
+    dated one (equal dates: the later position); an undated one only when none is dated."""
+    if not requests:
+        return None
+    dated = [r for r in requests if r.created is not None]
+    if not dated:
+        return requests[-1]
+    return max(dated, key=lambda r: (r.created.at, r.index))
 
 
 @lru_cache(maxsize=512)
@@ -198,5 +200,6 @@ def build_case(d: dict) -> Case:
         events=tuple(events),
         consultation=d.get("consultation"),
         has_events=raw_events is not None,
+        disputed=disputed_request(tuple(requests)),
     )
 

@@ -5,6 +5,7 @@ ANSI escapes never reach a terminal raw, CSV cells never start a spreadsheet for
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from typing import IO, Callable, Iterable, Iterator
@@ -37,57 +38,82 @@ def safe_cell(v):
     return s
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False)
-
-
-def write_jsonl(results: Iterable[dict], out: IO[str]) -> None:
-    for r in results:
-        out.write(dumps(r))
-        out.write("\n")
-
-
-def write_json(results: Iterable[dict], out: IO[str]) -> None:
-    out.write("[")
-    first = True
-    for r in results:
-        out.write("\n  " if first else ",\n  ")
-        out.write(dumps(r))
-        first = False
-    out.write("\n]\n" if not first else "]\n")
+    return _ENCODE(obj)
 
 
 Rows = Callable[[dict], Iterable[dict]]
 
 
-def write_csv(results: Iterable[dict], out: IO[str], columns: list[str], rows: Rows) -> None:
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(columns)
-    for r in results:
-        for row in rows(r):
-            w.writerow([safe_cell(row.get(c)) for c in columns])
+def cells(row: dict, columns: list[str]) -> list:
+    return [safe_cell(row.get(c)) for c in columns]
 
 
-def write_table(results: Iterable[dict], out: IO[str], columns: list[str], rows: Rows) -> None:
-    from tabulate import tabulate  # only this format pays for the import
+def fragment(r: dict, fmt: str, spec) -> object:
+    """What one result adds to the output in `fmt` (rows for a table, text otherwise)."""
+    if fmt == "jsonl":
+        return dumps(r) + "\n"
+    if fmt == "json":
+        return dumps(r)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        for row in spec.rows(r):
+            w.writerow(cells(row, spec.columns))
+        return buf.getvalue()
+    if fmt == "table":
+        return [cells(row, spec.columns) for row in spec.rows(r)]
+    lines = spec.text(r) if "error" not in r else error_text(r)
+    return "".join(safe_text(line) + "\n" for line in lines)
 
-    body = [[safe_cell(row.get(c)) for c in columns] for r in results for row in rows(r)]
-    out.write(tabulate(body, headers=columns, tablefmt="simple", disable_numparse=True))
-    out.write("\n")
+
+class Sink:
+    """Writes fragments in input order with each format's framing (CSV header, JSON array)."""
+
+    def __init__(self, out: IO[str], fmt: str, spec):
+        self.out, self.fmt, self.spec = out, fmt, spec
+        self.count = 0
+        self.table_rows: list = []
+        if fmt == "csv":
+            csv.writer(out, lineterminator="\n").writerow(spec.columns)
+
+    def write(self, frag) -> None:
+        fmt = self.fmt
+        if fmt == "table":
+            self.table_rows.extend(frag)
+            return
+        if fmt == "json":
+            self.out.write("[\n  " if not self.count else ",\n  ")
+        elif fmt == "text":
+            if not frag:
+                return
+            if self.count:
+                self.out.write("\n")
+        self.out.write(frag)
+        self.count += 1
+
+    def close(self, trailer: Iterable[str] = ()) -> None:
+        if self.fmt == "json":
+            self.out.write("\n]\n" if self.count else "[]\n")
+        elif self.fmt == "table":
+            from tabulate import tabulate  # only this format pays for the import
+
+            self.out.write(tabulate(self.table_rows, headers=self.spec.columns, tablefmt="simple",
+                                    disable_numparse=True) + "\n")
+        elif self.fmt == "text":
+            for line in trailer:
+                self.out.write(safe_text(line) + "\n")
 
 
-def write_text(results: Iterable[dict], out: IO[str], text: Callable[[dict], Iterator[str]]) -> None:
-    first = True
-    for r in results:
-        lines = list(text(r) if "error" not in r else error_text(r))
-        if not lines:
-            continue
-        if not first:
-            out.write("\n")
-        first = False
-        for line in lines:
-            out.write(safe_text(line))
-            out.write("\n")
+def meta(r: dict) -> tuple:
+    """What the shell counts of a result: (stderr line or None, findings as (code, severity), situation)."""
+    findings = tuple((x["code"], x["severity"]) for x in r.get("findings") or ())
+    if "error" in r:
+        return error_line(r), findings, None
+    return None, findings, r.get("situation") or r.get("verdict")
 
 
 def error_text(r: dict) -> Iterator[str]:

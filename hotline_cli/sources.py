@@ -44,6 +44,21 @@ class Record:
     data: Any = None
     error: RecordError | None = None
     warnings: tuple[str, ...] = ()
+    raw: bytes | None = None  # a JSON Lines line not parsed yet: see `resolve`
+    encoding: str = "utf-8"
+
+
+def resolve(rec: Record) -> Record:
+    """Parse a raw JSON Lines record; anything else is returned as it is."""
+    if rec.raw is None:
+        return rec
+    try:
+        rec.data = parse_json(decode_bytes(rec.raw, rec.encoding))
+    except JsonProblem as e:
+        msg = e.message.replace("строка 1, ", "") if e.line == 1 else e.message
+        rec.error = RecordError("", msg)
+    rec.raw = None
+    return rec
 
 
 class DuplicateKeyError(ValueError):
@@ -204,7 +219,24 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
 
 
 def read_records(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | None = None) -> Iterator[Record]:
-    """All records of all inputs, in input order; an unreadable input is one error record."""
+    """All records of all inputs, parsed, in input order; an unreadable input is one error record."""
+    return map(resolve, read_raw(inputs, encoding, stdin))
+
+
+def input_size(inputs: Iterable[str]) -> int:
+    """Bytes in the named files (folders walked); standard input counts as nothing."""
+    total = 0
+    for name, problem in expand_inputs(inputs):
+        if not problem and name != STDIN:
+            try:
+                total += os.path.getsize(name)
+            except OSError:
+                pass
+    return total
+
+
+def read_raw(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | None = None) -> Iterator[Record]:
+    """All records of all inputs in input order; JSON Lines lines are left unparsed (`raw`)."""
     for name, problem in expand_inputs(inputs):
         if problem:
             yield Record(name, error=RecordError("", problem))
@@ -273,12 +305,7 @@ def _read_lines(name: str, lines: Iterable[bytes], encoding: str) -> Iterator[Re
         if not raw.strip():
             continue  # blank lines in JSON Lines are skipped
         any_line = True
-        source = f"{name}:{lineno}"
-        try:
-            yield Record(source, parse_json(decode_bytes(raw, encoding)))
-        except JsonProblem as e:
-            msg = e.message.replace("строка 1, ", "") if e.line == 1 else e.message
-            yield Record(source, error=RecordError("", msg))
+        yield Record(f"{name}:{lineno}", raw=raw, encoding=encoding)
     if not any_line:
         yield Record(name, error=RecordError("", "пустой файл: нет ни одного дела"))
 

@@ -89,4 +89,4 @@ def intent_line(intents) -> str:
 
 
 def ru_date(d) -> str:
-    return d.strftime("%d.%m.%Y")
+    return f"{d.day:02d}.{d.month:02d}.{d.year}"

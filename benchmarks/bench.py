@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Benchmark of `hotline audit` against a plain JSON Lines parse of the same file.
+
+Generates a deterministic synthetic export of N cases (all situations and event
+histories, about 1 % broken records), then measures in one run:
+
+  (a) baseline: read and json.loads every line in a plain Python loop (a whole process);
+  (b) `hotline audit --today … --format jsonl` as a whole process, output to /dev/null;
+  (c) the audit's peak memory (max RSS of the process);
+  (d) the median wall time of a one-case `hotline triage` next to `python3 -c pass`.
+
+Usage: python3 benchmarks/bench.py [--cases 100000] [--memory-cases 1000000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TODAY = "2025-12-15"
+CATEGORIES = ["air_conditioner", "refrigerator", "freezer", "washing_machine", "dryer", "dishwasher", "cooking",
+              "water_heater", "tv", "small_appliance", "other"]
+NAMES = ["Петрова Анна Сергеевна", "Иванов Пётр Ильич", "Сидорова Мария Олеговна", "Ким Александр",
+         "Кузнецов Илья Романович", "Смирнова Ольга Викторовна"]
+CITIES = [("Казань", "Europe/Moscow"), ("Екатеринбург", "Asia/Yekaterinburg"), ("Владивосток", "Asia/Vladivostok"),
+          ("Самара", "Europe/Samara"), ("Москва", "Europe/Moscow"), ("Новосибирск", "Asia/Novosibirsk")]
+SUBJECT = "Не согласен с заключением, что техника исправна. {} {}"
+FIRST = "В случае повторного обращения перевести звонок на эксперта, консультацию не проводить"
+COPY = ["Olesya.Vedischeva@haierrussia.ru", "igrineva@haierrussia.ru"]
+
+
+def _at(rng: random.Random, day: int, month: int = 11) -> str:
+    return f"2025-{month:02d}-{day:02d}T{rng.randint(8, 19):02d}:{rng.choice(['00', '15', '30', '45'])}:00+03:00"
+
+
+def make_case(i: int, rng: random.Random) -> dict:
+    city, tz = rng.choice(CITIES)
+    name = rng.choice(NAMES)
+    n_req = rng.choices([0, 1, 2, 3], [3, 80, 12, 5])[0]
+    requests = []
+    for k in range(n_req):
+        requests.append({
+            "number": str(40000000 + i * 4 + k),
+            "type": rng.choices(["diagnostics", "repair", "no_asc"], [70, 25, 5])[0],
+            "created_at": f"2025-10-{rng.randint(1, 28):02d}",
+            "asc": {"name": "Сервис", "email": f"asc{rng.randint(1, 300)}@example.ru"},
+            "conclusion": rng.choices(["no_fault", None, "physical_damage", "operation_violation"], [60, 30, 5, 5])[0],
+            "documents": ["Акт выполненных работ № %d" % rng.randint(1000, 9999)],
+        })
+    case = {
+        "case_id": f"HL-BENCH-{i:07d}",
+        "opened_at": _at(rng, rng.randint(1, 10)),
+        "channel": rng.choices(["call", "site_form", "email"], [70, 20, 10])[0],
+        "client": {"name": name, "phone": "+7 9%02d 555-%02d-%02d" % (rng.randint(0, 99), rng.randint(0, 99),
+                                                                       rng.randint(0, 99))},
+        "product": {"category": rng.choices(CATEGORIES, [10] + [9] * 10)[0], "model": "M-%d" % rng.randint(1, 999),
+                    "price": rng.choice([None, 19990, 54990, 89990])},
+        "city": {"name": city, "asc_count": rng.choice([None, 0, 1, 1, 2, 3]), "timezone": tz},
+        "requests": requests,
+        "client_intent": rng.choices([[], ["court"], ["rospotrebnadzor", "image_damage"]], [70, 20, 10])[0],
+        "demands_stated": rng.random() < 0.2,
+    }
+    number = requests[-1]["number"] if requests else "0"
+    if rng.random() < 0.7:
+        case["hotline"] = {"second_asc_request": rng.choice([None, None, "40099999"]),
+                           "consultation": rng.choice([None, {"l2": "Политика", "l3": "Обслуживание", "text": "..."}]),
+                           "naumen_request": rng.choice([None, {"template": "Запрос от Горячей линии",
+                                                                "comment": "Клиент не согласен с заключением по заявке. "
+                                                                           "Отчета от АСЦ на момент звонка нет, второй "
+                                                                           "АСЦ в городе отсутствует"}]),
+                           "site_form_advised": rng.random() < 0.8}
+    history = rng.choices(["none", "call", "request", "answered", "late", "rejected"], [25, 10, 20, 25, 10, 10])[0]
+    events = []
+    if history != "none":
+        d0 = rng.randint(10, 20)
+        events.append({"type": "expert_call", "at": _at(rng, d0)})
+        if history != "call":
+            events.append({"type": "engineer_request", "at": _at(rng, d0), "to": "engineer@example.ru",
+                           "cc": ([requests[-1]["asc"]["email"]] if requests else []) + COPY,
+                           "priority": rng.choice(["Экстремальный"] * 9 + ["Высокий"]),
+                           "subject": SUBJECT.format(name, number), "ticket": f"https://helpdesk.example.ru/t/{i}",
+                           "body": "Клиент намерен обратиться в суд." if rng.random() < 0.5 else "Описание ситуации."})
+            if history == "late":
+                events.append({"type": "re_request", "at": _at(rng, d0 + 6)})
+                events.append({"type": "delay_call", "at": _at(rng, d0 + 6)})
+            if history in ("answered", "late", "rejected"):
+                events.append({"type": "asc_answer", "at": _at(rng, d0 + 1)})
+                events.append({"type": "engineer_answer", "at": _at(rng, d0 + rng.randint(2, 8))})
+                events.append({"type": "feedback_call", "at": _at(rng, d0 + 9),
+                               "outcome": "rejected" if history == "rejected" else "accepted"})
+                if history == "rejected" and case["demands_stated"]:
+                    events.append({"type": "claim", "at": _at(rng, d0 + 9), "demand": "refund"})
+                else:
+                    events.append({"type": "closed", "at": _at(rng, d0 + 9)})
+                    if rng.random() < 0.8:
+                        case["consultation"] = {"customer_description": FIRST + ". Описание работы.",
+                                                "notes": f"https://helpdesk.example.ru/t/{i}"}
+        rng.shuffle(events)  # order in the array does not matter
+    if events or rng.random() < 0.5:
+        case["events"] = events
+    return case
+
+
+def broken_line(i: int, rng: random.Random, good: str) -> str:
+    kind = i % 4
+    if kind == 0:
+        return good[: len(good) // 2]  # truncated
+    if kind == 1:
+        return good.replace('"channel": "call"', '"channel": "phone"').replace('"channel": "email"', '"channel": "fax"') \
+            .replace('"channel": "site_form"', '"channel": "web"')
+    if kind == 2:
+        return good.replace('"opened_at": "2025-11-', '"opened_at": "2025-13-')
+    return good.replace('"case_id"', '"case_number"')
+
+
+def generate(path: str, n: int, seed: int = 20251122) -> int:
+    rng = random.Random(seed)
+    broken = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(n):
+            line = json.dumps(make_case(i, rng), ensure_ascii=False)
+            if rng.random() < 0.01:
+                line = broken_line(i, rng, line)
+                broken += 1
+            out.write(line + "\n")
+    return broken
+
+
+BASELINE = ("import json, sys\n"
+            "with open(sys.argv[1], encoding='utf-8') as fh:\n"
+            "    for line in fh:\n"
+            "        try:\n"
+            "            json.loads(line)\n"
+            "        except ValueError:\n"
+            "            pass\n")
+
+MEASURE = ("import resource, subprocess, sys, time\n"
+           "t = time.perf_counter()\n"
+           "with open(sys.argv[1], 'wb') as out:\n"
+           "    rc = subprocess.run(sys.argv[2:], stdout=out).returncode\n"
+           "wall = time.perf_counter() - t\n"
+           "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n")
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and exit code of one whole process."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, os.devnull, *cmd], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
+
+
+def hotline_cmd() -> list[str]:
+    return [sys.executable, "-m", "hotline_cli"]
+
+
+def median_wall(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--memory-cases", type=int, default=0,
+                    help="also audit an export of this many cases for peak memory (e.g. 1000000)")
+    ap.add_argument("--runs", type=int, default=3, help="repetitions of (a) and (b); the median is reported")
+    ap.add_argument("--triage-runs", type=int, default=21)
+    ap.add_argument("--jobs", default=None, help="pass --jobs to hotline audit")
+    ap.add_argument("--keep", default=None, help="folder to keep the generated exports in")
+    args = ap.parse_args()
+
+    work = args.keep or tempfile.mkdtemp(prefix="hotline-bench-")
+    os.makedirs(work, exist_ok=True)
+    export = os.path.join(work, f"export-{args.cases}.jsonl")
+    t = time.perf_counter()
+    broken = generate(export, args.cases)
+    size = os.path.getsize(export) / 1e6
+    print(f"export: {args.cases} cases, {broken} broken ({100 * broken / args.cases:.2f} %), {size:.1f} MB, "
+          f"generated in {time.perf_counter() - t:.1f} s  [{export}]")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+
+    audit = hotline_cmd() + ["audit", export, "--today", TODAY, "--format", "jsonl"]
+    if args.jobs:
+        audit += ["--jobs", str(args.jobs)]
+    base_runs, audit_runs, rss, rc = [], [], 0.0, None
+    for _ in range(args.runs):
+        wall, _, base_rc = run_measured([sys.executable, "-c", BASELINE, export])
+        if base_rc != 0:
+            raise SystemExit("the baseline failed")
+        base_runs.append(wall)
+        wall, peak, rc = run_measured(audit)
+        audit_runs.append(wall)
+        rss = max(rss, peak)
+    base, aud = statistics.median(base_runs), statistics.median(audit_runs)
+    print(f"(a) baseline json.loads loop:   {base:7.2f} s  ({args.cases / base:,.0f} lines/s)")
+    print(f"(b) hotline audit --format jsonl: {aud:7.2f} s  ({args.cases / aud:,.0f} cases/s), exit {rc}")
+    print(f"    ratio audit / baseline:     {aud / base:7.2f}x   (target ≤ 3x)")
+    print(f"(c) audit peak memory:          {rss:7.1f} MB  ({args.cases} cases)")
+
+    if args.memory_cases:
+        big = os.path.join(work, f"export-{args.memory_cases}.jsonl")
+        generate(big, args.memory_cases)
+        cmd = hotline_cmd() + ["audit", big, "--today", TODAY, "--format", "jsonl"]
+        if args.jobs:
+            cmd += ["--jobs", str(args.jobs)]
+        wall, peak, _ = run_measured(cmd)
+        print(f"    audit of {args.memory_cases} cases: {wall:.1f} s, peak memory {peak:.1f} MB  (target < 150 MB)")
+        if not args.keep:
+            os.unlink(big)
+
+    one = os.path.join(work, "one-case.json")
+    with open(one, "w", encoding="utf-8") as fh:
+        json.dump(make_case(1, random.Random(1)), fh, ensure_ascii=False)
+    empty = median_wall([sys.executable, "-c", "pass"], args.triage_runs)
+    tri = median_wall(hotline_cmd() + ["triage", one], args.triage_runs)
+    print(f"(d) python3 -c pass, median:    {empty * 1000:7.1f} ms")
+    print(f"    hotline triage (one case):  {tri * 1000:7.1f} ms  (target < 120 ms; {tri / empty:.1f}x an empty interpreter)")
+    if not args.keep:
+        os.unlink(export)
+        os.unlink(one)
+        os.rmdir(work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
