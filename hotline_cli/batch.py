@@ -50,8 +50,13 @@ Handler = Callable[[Case, Context, list], dict]
 
 def error_result(source: str, data: Any, err: RecordError) -> dict:
     case_id = data.get("case_id") if isinstance(data, dict) else None
-    return {"case_id": case_id if isinstance(case_id, str) else None, "source": source, "warnings": [],
-            "error": err.as_dict()}
+    out = {"case_id": case_id if isinstance(case_id, str) else None, "source": source, "warnings": [],
+           "error": err.as_dict()}
+    client = data.get("client") if isinstance(data, dict) else None
+    name = client.get("name") if isinstance(client, dict) else None
+    if isinstance(name, str) and name:
+        out["_pii_names"] = (name,)  # removed on the way out; used by --mask-pii
+    return out
 
 
 def to_case(rec: Record) -> Case | dict:
@@ -79,6 +84,8 @@ def run(records: Iterable[Record], handler: Handler, ctx: Context) -> Iterator[d
             continue
         warnings: list[str] = list(rec.warnings)
         result = {"case_id": case.case_id, "source": rec.source, "warnings": warnings}
+        if ctx.options.get("mask_pii"):
+            result["_pii_names"] = (case.client_name,)
         try:
             result.update(handler(case, ctx, warnings))
         except CalendarError as e:  # a date outside the calendar: this record's error only
@@ -111,6 +118,7 @@ class Job:
             from hotline_cli.audit import select_rules
 
             options["rules"] = select_rules(options.get("select", ()), options.get("ignore", ()))
+        options["mask_pii"] = self.mask_pii
         ctx = Context(today=self.today, config=self.config, options=options, clock=self.clock)
         return spec, ctx
 
@@ -120,13 +128,20 @@ def results(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | 
     out = run(records, spec.handler, ctx)
     if spec.on_error is not None:
         out = (spec.on_error(r, ctx) if "error" in r else r for r in out)
+    if post is not None:  # .eml drafts are messages to send: written before any masking
+        out = map(post, out)
     if job.mask_pii:
         from hotline_cli.privacy import mask_result
 
         out = map(mask_result, out)
-    if post is not None:
-        out = map(post, out)
+    else:
+        out = map(_drop_private, out)
     return out
+
+
+def _drop_private(r: dict) -> dict:
+    r.pop("_pii_names", None)
+    return r
 
 
 def tune_gc() -> None:

@@ -68,7 +68,11 @@ def explain(data: Any, name: str = "case.schema.json") -> list[dict]:
     validator = _full_validator(name)
     out: list[dict] = []
     seen: set[tuple[str, str]] = set()
-    for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+    try:
+        errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    except RecursionError:
+        return [{"path": "", "message": "слишком глубокая вложенность JSON"}]
+    for err in errors:
         for leaf in _leaves(err):
             item = _describe(leaf)
             key = (item["path"], item["message"])
@@ -126,7 +130,10 @@ def _json_type(v: Any) -> str:
 
 
 def _show(v: Any) -> str:
-    text = json.dumps(v, ensure_ascii=False)
+    try:
+        text = json.dumps(v, ensure_ascii=False)
+    except (RecursionError, ValueError):
+        return "(значение не показать: слишком глубокое)"
     return text if len(text) <= 60 else text[:57] + "..."
 
 

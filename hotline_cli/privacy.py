@@ -1,36 +1,52 @@
-"""--mask-pii: client names, phones and e-mails replaced by a stable short hash, in every
-output, so that a masked report can still be joined by case and by client."""
+"""--mask-pii: client names, phones and e-mails replaced by a stable short hash in every
+report format, so that a masked report can still be joined by case and by client.
+
+The hash is SHA-256 of the normalised value, cut to 8 hex digits; set HOTLINE_PII_SALT to a
+secret shared by the team to make it keyed (an unsalted hash of a phone number can be
+found by trying all numbers). `case_id` and `source` are kept: they are the join keys.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 
-EMAIL = re.compile(r"[^\s@<>,;:\"()\[\]]+@[^\s@<>,;:\"()\[\]]+\.[^\s@<>,;:\"()\[\].]+")
-PHONE = re.compile(r"(?<![\w/=])\+?\d[\d\s()\-]{8,}\d")
+EMAIL = re.compile(r"[^\s@<>,;:\"()\[\]«»]+@[^\s@<>,;:\"()\[\]«»]+\.[^\s@<>,;:\"()\[\]«».]+")
+PHONE_CANDIDATE = re.compile(r"(?<![\w/=.])\+?\d[\d \t()\-]{6,}\d")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+KEEP = ("case_id", "source")
 
 
 def token(kind: str, value: str) -> str:
-    digest = hashlib.sha256(f"{kind}:{value.strip().lower()}".encode("utf-8")).hexdigest()[:8]
-    return f"<{kind}:{digest}>"
+    salt = os.environ.get("HOTLINE_PII_SALT", "")
+    digest = hashlib.sha256(f"{salt}:{kind}:{value.strip().casefold()}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"<{kind}:{digest[:8]}>"
+
+
+def _phone(m: re.Match) -> str:
+    text = m.group()
+    digits = re.sub(r"\D", "", text)
+    if not 10 <= len(digits) <= 13 or ISO_DATE.match(text):
+        return text  # a date, a request number: not a phone
+    return token("тел", digits[-10:])
 
 
 def mask_text(text: str, names: tuple[str, ...]) -> str:
     for name in names:
-        if name:
+        if name and name.strip():
             text = text.replace(name, token("фио", name))
     text = EMAIL.sub(lambda m: token("email", m.group()), text)
-    return PHONE.sub(lambda m: token("тел", re.sub(r"\D", "", m.group())), text)
+    return PHONE_CANDIDATE.sub(_phone, text)
 
 
-def mask_result(r: dict, names: tuple[str, ...] = ()) -> dict:
-    """The result with every string masked (the case_id and source are kept for joins)."""
-    names = names or tuple(r.get("_pii_names") or ())
-    r.pop("_pii_names", None)
+def mask_result(r: dict) -> dict:
+    """The result with every string masked but the join keys."""
+    names = tuple(r.pop("_pii_names", None) or ())
 
     def walk(v, key=None):
         if isinstance(v, str):
-            return v if key in ("case_id", "source") else mask_text(v, names)
+            return v if key in KEEP else mask_text(v, names)
         if isinstance(v, list):
             return [walk(x) for x in v]
         if isinstance(v, dict):

@@ -12,7 +12,7 @@ from typing import IO, Callable, Iterable, Iterator
 
 FORMATS = ("text", "json", "jsonl", "csv", "table")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def safe_text(s: str) -> str:
@@ -39,10 +39,14 @@ def safe_cell(v):
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+# json escapes C0 controls itself; C1 controls (a lone 0x9b is a terminal's CSI) and the
+# line separators JavaScript readers choke on are escaped here as well
+# (and lone surrogates, which no UTF-8 stream can carry)
+_JSON_UNSAFE = {c: f"\\u{c:04x}" for c in [*range(0x7f, 0xa0), 0x2028, 0x2029, *range(0xD800, 0xE000)]}
 
 
 def dumps(obj) -> str:
-    return _ENCODE(obj)
+    return _ENCODE(obj).translate(_JSON_UNSAFE)
 
 
 Rows = Callable[[dict], Iterable[dict]]

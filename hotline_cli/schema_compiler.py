@@ -44,6 +44,7 @@ class _Compiler:
         self.consts: dict[str, object] = {"re": re}
         self.defs: dict[str, str] = {}
         self.pending: list[tuple[str, dict]] = []
+        self.inlining: set[str] = set()
         self.n = 0
 
     def const(self, value) -> str:
@@ -91,7 +92,14 @@ class _Compiler:
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
         if "$ref" in s:
-            self.out(depth, f"if not {self.func_for_ref(s['$ref'])}({x}): return False")
+            ref = s["$ref"]
+            key = ref[len("#/$defs/"):] if ref.startswith("#/$defs/") else None
+            if key is not None and key not in self.inlining and key in self.root.get("$defs", {}):
+                self.inlining.add(key)  # a definition is written out in place (no call), unless recursive
+                self.emit(self.root["$defs"][key], x, depth)
+                self.inlining.discard(key)
+            else:
+                self.out(depth, f"if not {self.func_for_ref(ref)}({x}): return False")
         if "type" in s:
             types = s["type"] if isinstance(s["type"], list) else [s["type"]]
             test = " or ".join(_TYPE_TEST[t].format(x=x) for t in types)

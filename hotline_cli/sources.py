@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,13 +86,27 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_Pairs(), parse_constant=_reject_constant)
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (_INF, -_INF):  # 1e99999 is valid JSON but no number we can carry
+        raise ValueError("float out of range")
+    return value
+
+
+_INF = float("inf")
+_DECODER = json.JSONDecoder(object_pairs_hook=_Pairs(), parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+_SCAN = _DECODER.scan_once
 
 
 def parse_json(text: str) -> Any:
     """Parse one JSON text strictly. Raises `JsonProblem` with a Russian message."""
     try:
-        value, end = _DECODER.raw_decode(text, _skip_ws(text, 0))
+        try:
+            value, end = _SCAN(text, _skip_ws(text, 0))  # the C scanner itself, as raw_decode calls it
+        except StopIteration as err:
+            raise json.JSONDecodeError("Expecting value", text, err.value) from None
     except json.JSONDecodeError as e:
         raise JsonProblem(_decode_message(e), e.lineno, e.colno) from None
     except DuplicateKeyError as e:
@@ -116,11 +131,11 @@ class JsonProblem(Exception):
         self.col = col
 
 
+_WS = re.compile(r"[ \t\r\n]*")
+
+
 def _skip_ws(text: str, i: int) -> int:
-    n = len(text)
-    while i < n and text[i] in " \t\r\n":
-        i += 1
-    return i
+    return _WS.match(text, i).end()
 
 
 _DECODE_HINTS = {
@@ -139,6 +154,8 @@ _DECODE_HINTS = {
 
 def _decode_message(e: json.JSONDecodeError) -> str:
     what = _DECODE_HINTS.get(e.msg, e.msg)
+    if e.msg == "Expecting value" and e.doc[e.pos:e.pos + 1] == "]":
+        what += " (лишняя запятая перед «]»?)"
     if e.pos >= len(e.doc.rstrip()):
         what = "JSON обрывается (файл обрезан?): " + what
     return f"неверный JSON, строка {e.lineno}, позиция {e.colno}: {what}"
@@ -150,6 +167,8 @@ def _value_message(e: ValueError) -> str:
         return f"неверный JSON: {text.split(' is not JSON')[0]} не является числом JSON (NaN/Infinity не допускаются)"
     if "digits" in text or "integer string conversion" in text:
         return "неверный JSON: слишком длинное число (тысячи цифр)"
+    if "out of range" in text:
+        return "неверный JSON: число вне допустимого диапазона"
     return f"неверный JSON: {text}"
 
 
@@ -250,7 +269,7 @@ def read_raw(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | 
             yield Record(name, error=RecordError("", "это папка, а не файл"))
             continue
         except OSError as e:
-            yield Record(name, error=RecordError("", f"файл не читается: {e.strerror or e}"))
+            yield Record(name, error=RecordError("", "файл не читается: " + _os_error_ru(e)))
             continue
         with fh:
             suffix = os.path.splitext(name)[1].lower()
@@ -258,10 +277,33 @@ def read_raw(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | 
             try:
                 yield from _read_stream(name, fh, encoding, mode)
             except OSError as e:
-                yield Record(name, error=RecordError("", f"ошибка чтения файла: {e.strerror or e}"))
+                yield Record(name, error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
+
+
+def _os_error_ru(e: OSError) -> str:
+    import errno
+
+    return {errno.EACCES: "нет прав на чтение (проверьте права доступа к файлу)",
+            errno.EPERM: "нет прав на чтение (проверьте права доступа к файлу)",
+            errno.ENOENT: "файл не найден", errno.EISDIR: "это папка, а не файл",
+            errno.EIO: "ошибка ввода-вывода (диск или сеть)"}.get(e.errno, e.strerror or str(e))
+
+
+def _wide(encoding: str) -> bool:
+    """UTF-16/32 are not ASCII-compatible: their lines cannot be split on b"\\n"."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name.startswith(("utf-16", "utf-32"))
 
 
 def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> Iterator[Record]:
+    if _wide(encoding):
+        yield from _read_wide(name, fh.read(), encoding, mode)
+        return
     if mode == "json":
         yield from _read_document(name, fh.read(), encoding)
         return
@@ -289,6 +331,35 @@ def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> I
         yield from _read_lines(name, _chain(head, fh), encoding)
         return
     yield from _read_lines(name, fh, encoding)
+
+
+def _read_wide(name: str, raw: bytes, encoding: str, mode: str | None) -> Iterator[Record]:
+    """A UTF-16/32 input: decoded whole, then read as a document or as lines of text."""
+    try:
+        text = decode_bytes(raw, encoding)
+    except JsonProblem as e:
+        yield Record(name, error=RecordError("", e.message))
+        return
+    stripped = text.lstrip()
+    if mode == "json" or (mode is None and (stripped.startswith("[") or not _first_line_parses(stripped))):
+        yield from _read_document(name, text.encode("utf-8"), "utf-8")
+        return
+    any_line = False
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        any_line = True
+        yield Record(f"{name}:{lineno}", raw=line.encode("utf-8"), encoding="utf-8")
+    if not any_line:
+        yield Record(name, error=RecordError("", "пустой файл: нет ни одного дела"))
+
+
+def _first_line_parses(text: str) -> bool:
+    try:
+        parse_json(text.split("\n", 1)[0])
+        return True
+    except JsonProblem:
+        return False
 
 
 def _chain(head: list[bytes], fh: IO[bytes]) -> Iterator[bytes]:

@@ -62,3 +62,16 @@ def make_case():
 def write_jsonl(path, cases):
     path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
     return path
+
+
+# Property-based tests: a fixed, derandomized profile in CI (reproducible, bounded time);
+# locally the default profile explores new examples each run.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("dev", deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+import os as _os  # noqa: E402
+
+settings.load_profile("ci" if _os.environ.get("CI") else "dev")

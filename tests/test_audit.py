@@ -53,7 +53,8 @@ def test_absent_parts_are_not_audited(hl, tmp_path, make_case):
 
 
 def test_summary_totals_add_up(hl):
-    run = hl("audit", FIXTURES, "--today", "2025-11-20")
+    folders = [FIXTURES / d for d in ("cases", "audit", "broken")] + [FIXTURES / "export.jsonl"]
+    run = hl("audit", *folders, "--today", "2025-11-20")
     assert run.code == 2  # invalid records win over findings
     lines = run.out.splitlines()
 
@@ -65,9 +66,10 @@ def test_summary_totals_add_up(hl):
     invalid, errors, warnings, clean = (num("некорректных записей"), num("дел с ошибками"),
                                         num("дел только с предупреждениями"), num("дел без замечаний"))
     assert invalid + errors + warnings + clean == read
-    inputs = sum(1 for p in FIXTURES.rglob("*.json")) + sum(
+    files = [p for f in folders for p in ([f] if f.is_file() else f.rglob("*.json*"))]
+    inputs = sum(1 for p in files if p.suffix == ".json") + sum(
         max(1, sum(1 for line in p.read_text(encoding="utf-8").splitlines() if line.strip()))
-        for p in FIXTURES.rglob("*.jsonl"))
+        for p in files if p.suffix == ".jsonl")
     assert read == inputs
     sit_lines = lines[lines.index("По ситуациям:") + 1:]
     assert sum(int(x.rsplit(":", 1)[1]) for x in sit_lines) == read - invalid

@@ -57,13 +57,13 @@ def mutated_cases(draw):
     return case
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(mutated_cases())
 def test_compiled_validator_agrees_with_jsonschema_on_mutated_cases(case):
     assert FAST(case) == FULL.is_valid(case)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(json_values)
 def test_compiled_validator_agrees_on_arbitrary_values(value):
     assert FAST(value) == FULL.is_valid(value)
