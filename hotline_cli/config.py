@@ -5,7 +5,6 @@ procedure names; an empty responsibility list)."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date
 
