@@ -68,6 +68,7 @@ class AuditRule:
     severity: str  # "error" | "warning"
     title: str
     check: Callable[[Facts], list[str]]  # a message per breach; empty when the rule holds
+    part: str = ""  # the part of the record the rule needs: "hotline", "events", "consultation" or ""
 
 
 RULES: dict[str, AuditRule] = {}
@@ -76,7 +77,8 @@ NONE: list[str] = []  # returned by a rule that holds (never mutated)
 
 def rule(code: str, severity: str, title: str):
     def register(fn: Callable[[Facts], list[str]]):
-        RULES[code] = AuditRule(code, severity, title, fn)
+        part = {"1": "hotline", "2": "events"}.get(code[2], "")  # HL1xx judge the hotline part, HL2xx the events
+        RULES[code] = AuditRule(code, severity, title, fn, part)
         return fn
 
     return register
@@ -364,7 +366,10 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
 
 def audit_case(case: Case, cfg: Config, cal: ProductionCalendar, as_of: date, rules: list[AuditRule]) -> dict:
     f = Facts(case, cfg, cal, as_of)
-    findings = [{"code": r.code, "severity": r.severity, "message": m} for r in rules for m in r.check(f)]
+    # a part absent from the record is not audited: its rules are not even asked
+    absent = ("hotline" if case.hotline is None else "?", "events" if not case.events else "?")
+    findings = [{"code": r.code, "severity": r.severity, "message": m} for r in rules if r.part not in absent
+                for m in r.check(f)]
     rule_, situation, verdict = f.decision
     return {"situation": situation, "verdict": verdict, "rule": rule_.code, "as_of": as_of.isoformat(),
             "findings": findings}

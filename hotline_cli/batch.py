@@ -76,24 +76,6 @@ def to_case(rec: Record) -> Case | dict:
         return error_result(rec.source, data, RecordError(e.path, e.message))
 
 
-def run(records: Iterable[Record], handler: Handler, ctx: Context) -> Iterator[dict]:
-    for rec in records:
-        case = to_case(resolve(rec))
-        if isinstance(case, dict):
-            yield case
-            continue
-        warnings: list[str] = list(rec.warnings)
-        result = {"case_id": case.case_id, "source": rec.source, "warnings": warnings}
-        if ctx.options.get("mask_pii"):
-            result["_pii_names"] = (case.client_name,)
-        try:
-            result.update(handler(case, ctx, warnings))
-        except CalendarError as e:  # a date outside the calendar: this record's error only
-            yield error_result(rec.source, rec.data, RecordError("", str(e)))
-            continue
-        yield result
-
-
 # ------------------------------------------------------------------ a whole run, in one or several processes
 
 
@@ -123,22 +105,6 @@ class Job:
         return spec, ctx
 
 
-def results(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | None = None) -> Iterator[dict]:
-    spec, ctx = job.prepare()
-    out = run(records, spec.handler, ctx)
-    if spec.on_error is not None:
-        out = (spec.on_error(r, ctx) if "error" in r else r for r in out)
-    if post is not None:  # .eml drafts are messages to send: written before any masking
-        out = map(post, out)
-    if job.mask_pii:
-        from hotline_cli.privacy import mask_result
-
-        out = map(mask_result, out)
-    else:
-        out = map(_drop_private, out)
-    return out
-
-
 def _drop_private(r: dict) -> dict:
     r.pop("_pii_names", None)
     return r
@@ -153,14 +119,65 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 50, 100)
 
 
+class Pipeline:
+    """One record in, (fragment, meta) out: read, validate, decide, mask, render.
+
+    Built once per process (the calendar's tables and memo live in its context)."""
+
+    def __init__(self, job: Job, post: Callable[[dict], dict] | None = None):
+        from hotline_cli import render
+
+        self.spec, self.ctx = job.prepare()
+        self.fmt = job.fmt
+        self.post = post  # .eml drafts are messages to send: written before any masking
+        if job.mask_pii:
+            from hotline_cli.privacy import mask_result
+
+            self.finish = mask_result
+        else:
+            self.finish = _drop_private
+        self.fragment, self.meta = render.fragment, render.meta
+
+    def result(self, rec: Record) -> dict:
+        spec, ctx = self.spec, self.ctx
+        case = to_case(resolve(rec))
+        if isinstance(case, dict):
+            r = case
+        else:
+            warnings: list[str] = list(rec.warnings)
+            r = {"case_id": case.case_id, "source": rec.source, "warnings": warnings}
+            if ctx.options.get("mask_pii"):
+                r["_pii_names"] = (case.client_name,)
+            try:
+                r.update(spec.handler(case, ctx, warnings))
+            except CalendarError as e:  # a date outside the calendar: this record's error only
+                r = error_result(rec.source, rec.data, RecordError("", str(e)))
+        if "error" in r and spec.on_error is not None:
+            r = spec.on_error(r, ctx)
+        if self.post is not None:
+            r = self.post(r)
+        return self.finish(r)
+
+    def one(self, rec: Record) -> tuple:
+        r = self.result(rec)
+        return self.fragment(r, self.fmt, self.spec), self.meta(r)
+
+    def many(self, records: Iterable[Record]) -> Iterator[tuple]:
+        one = self.one
+        for rec in records:
+            yield one(rec)
+
+
+def results(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | None = None) -> Iterator[dict]:
+    """Result dicts, in this process (for callers that want the data, not the output)."""
+    p = Pipeline(job, post)
+    return map(p.result, records)
+
+
 def fragments(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | None = None):
     """(fragment, meta) per record, in this process."""
-    from hotline_cli import render
-
     tune_gc()
-    spec = job.prepare()[0]
-    for r in results(records, job, post):
-        yield render.fragment(r, job.fmt, spec), render.meta(r)
+    return Pipeline(job, post).many(records)
 
 
 _WORKER: dict = {}
@@ -170,12 +187,13 @@ def _worker_init(job: Job) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _WORKER["job"] = job
+    tune_gc()
+    _WORKER["pipeline"] = Pipeline(job)
 
 
 def _worker_chunk(chunk: list) -> list[tuple]:
-    records = (Record(item[0], raw=item[1], encoding=item[2]) if type(item) is tuple else item for item in chunk)
-    return list(fragments(records, _WORKER["job"]))
+    one = _WORKER["pipeline"].one
+    return [one(Record(item[0], raw=item[1], encoding=item[2]) if type(item) is tuple else item) for item in chunk]
 
 
 def _chunks(records: Iterable[Record], size: int) -> Iterator[list]:

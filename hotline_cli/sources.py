@@ -104,7 +104,7 @@ def parse_json(text: str) -> Any:
     """Parse one JSON text strictly. Raises `JsonProblem` with a Russian message."""
     try:
         try:
-            value, end = _SCAN(text, _skip_ws(text, 0))  # the C scanner itself, as raw_decode calls it
+            value, end = _SCAN(text, 0 if text[:1] not in _WS_CHARS else _skip_ws(text, 0))  # the C scanner
         except StopIteration as err:
             raise json.JSONDecodeError("Expecting value", text, err.value) from None
     except json.JSONDecodeError as e:
@@ -115,8 +115,7 @@ def parse_json(text: str) -> Any:
         raise JsonProblem("слишком глубокая вложенность JSON") from None
     except ValueError as e:  # NaN/Infinity, integers too long to convert
         raise JsonProblem(_value_message(e)) from None
-    end = _skip_ws(text, end)
-    if end != len(text):
+    if end != len(text) and _skip_ws(text, end) != len(text):
         line = text.count("\n", 0, end) + 1
         raise JsonProblem("после JSON-значения идёт лишний текст (в файле .json — несколько объектов? "
                           "для нескольких дел используйте массив или JSON Lines)", line)
@@ -132,6 +131,7 @@ class JsonProblem(Exception):
 
 
 _WS = re.compile(r"[ \t\r\n]*")
+_WS_CHARS = (" ", "\t", "\r", "\n")
 
 
 def _skip_ws(text: str, i: int) -> int:
