@@ -161,9 +161,6 @@ class ProductionCalendar:
             n += self.is_working(d)
         return n
 
-    def years_touched(self, *days: date) -> list[int]:
-        return sorted({d.year for d in days if d is not None})
-
     # ------------------------------------------------------------------ building a year
 
     def _build(self, y: int) -> Year:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date, datetime
-from typing import Callable, Iterable, Iterator
 
 import click
 

@@ -111,8 +111,8 @@ def next_actions(case: Case, cal: ProductionCalendar, as_of: date, promise: Cloc
         due_ru = texts.ru_date(last.due)
         if last.status == "overdue":
             actions.append({"due": after.isoformat(), "action": "re_request",
-                            "text": f"Инженер не ответил в срок (до {due_ru} включительно): написать повторно"
-                                    + (f" ({to})" if to else "") + " тем же адресатам и в копию."})
+                            "text": f"Инженер не ответил в срок (до {due_ru} включительно): написать повторно "
+                                    "тем же адресатам" + (f" ({to}, с теми же копиями)." if to else ".")})
         else:
             actions.append({"due": after.isoformat(), "action": "re_request",
                             "text": f"Если инженер не ответит до {due_ru} включительно, {texts.ru_date(after)} "

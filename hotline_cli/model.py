@@ -73,7 +73,6 @@ class Case(NamedTuple):
     hotline: dict | None
     events: tuple[Event, ...]  # sorted by time; equal times keep export order
     consultation: dict | None
-    has_events: bool  # the export carried an events part at all
     disputed: Request | None  # see disputed_request()
 
     # ------------------------------------------------------------------ derived facts
@@ -189,7 +188,6 @@ def build_case(d: dict) -> Case:
         city["name"], city.get("asc_count"), tzname,
         requests, True if fp is None else fp,
         tuple(dict.fromkeys(intents)) if intents else (), bool(d.get("demands_stated")),
-        d.get("hotline"), tuple(events), d.get("consultation"), raw_events is not None,
-        disputed_request(requests),
+        d.get("hotline"), tuple(events), d.get("consultation"), disputed_request(requests),
     )
 

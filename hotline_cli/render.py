@@ -57,9 +57,6 @@ def dumps(obj) -> str:
     return _JSON_UNSAFE.sub(_escape, text)
 
 
-Rows = Callable[[dict], Iterable[dict]]
-
-
 def cells(row: dict, columns: list[str]) -> list:
     return [safe_cell(row.get(c)) for c in columns]
 
