@@ -17,7 +17,7 @@ from hotline_cli import texts
 from hotline_cli.calendar_ru import ProductionCalendar
 from hotline_cli.clocks import client_promise, engineer_cycles
 from hotline_cli.config import Config
-from hotline_cli.messages import counted_feedback, has_demands
+from hotline_cli.messages import step_of
 from hotline_cli.model import Case
 from hotline_cli.triage import classify, naumen_comment
 
@@ -26,7 +26,7 @@ class Facts:
     """What the rules look at, computed once per case, the costly parts only when asked."""
 
     __slots__ = ("case", "cfg", "cal", "as_of", "decision", "situation", "hotline", "expert_stage", "requests",
-                 "_silences", "_feedback")
+                 "_silences")
 
     def __init__(self, case: Case, cfg: Config, cal: ProductionCalendar, as_of: date):
         self.case, self.cfg, self.cal, self.as_of = case, cfg, cal, as_of
@@ -37,13 +37,6 @@ class Facts:
         self.expert_stage = bool(case.events)
         self.requests = case.events_of("engineer_request")
         self._silences = None
-        self._feedback = False
-
-    @property
-    def feedback(self):
-        if self._feedback is False:
-            self._feedback = counted_feedback(self.case)[0]
-        return self._feedback
 
     @property
     def silences(self) -> list:
@@ -263,30 +256,31 @@ def hl208(f: Facts) -> list[str]:
     return NONE
 
 
+def _undone(f: Facts, step: str):
+    """The escalate decision after the client's feedback (rules.md «escalate», stage 4), when
+    it is `step` and nobody has done it: the audit reuses it rather than deriving it again."""
+    if not f.case.intents or not f.expert_stage:
+        return None  # with no threat, stage 4 is always "close"
+    st = step_of(f.case, f.cal, f.as_of)
+    return st if st.step == step and st.done is None else None
+
+
 @rule("HL209", "error", "отказ с угрозой и требованиями, но тикет не передан в группу рекламаций")
 def hl209(f: Facts) -> list[str]:
-    if not f.case.intents or not f.expert_stage:
+    st = _undone(f, "claims_handoff")
+    if st is None:
         return NONE
-    fb = f.feedback
-    if fb is None or fb.get("outcome") != "rejected" or not has_demands(f.case):
-        return NONE
-    if f.case.first("claims_handoff", after=fb.at.at) is None:
-        return [f"обратная связь {_d(fb.at.day)}: клиент не принял аргументы, угрожает, требования заявлены, "
-                "но тикет не передан в группу рекламаций"]
-    return NONE
+    return [f"обратная связь {_d(st.feedback.at.day)}: клиент не принял аргументы, угрожает, требования "
+            "заявлены, но тикет не передан в группу рекламаций"]
 
 
 @rule("HL210", "warning", "отказ с угрозой без требований, но требования у клиента не запрошены")
 def hl210(f: Facts) -> list[str]:
-    if not f.case.intents or not f.expert_stage:
+    st = _undone(f, "ask_demands")
+    if st is None:
         return NONE
-    fb = f.feedback
-    if fb is None or fb.get("outcome") != "rejected" or has_demands(f.case):
-        return NONE
-    if f.case.first("demands_requested", after=fb.at.at) is None:
-        return [f"обратная связь {_d(fb.at.day)}: клиент не принял аргументы и угрожает, требований нет, "
-                "но клиенту не предложено их изложить"]
-    return NONE
+    return [f"обратная связь {_d(st.feedback.at.day)}: клиент не принял аргументы и угрожает, требований нет, "
+            "но клиенту не предложено их изложить"]
 
 
 @rule("HL211", "error", "закрыто или дана обратная связь без ответа инженера")
