@@ -172,7 +172,8 @@ def run_batch(command: str, inputs, fmt: str, today, config_path, output, encodi
     tally = Tally(command)
     with open_output(output) as out:
         sink = render.Sink(out, fmt, spec)
-        for frag, meta in tally.watch(pairs, progress=fmt == "text" or output is not None or not sys.stdout.isatty()):
+        # progress only where it cannot mix with the output: stdout redirected, stderr a terminal
+        for frag, meta in tally.watch(pairs, progress=output is not None or not sys.stdout.isatty()):
             sink.write(frag)
         sink.close(spec.summary(tally.summary) if spec.summary is not None else ())
     if tally.summary is not None and fmt != "text" and sys.stderr.isatty():

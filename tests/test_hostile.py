@@ -151,3 +151,33 @@ def test_ctrl_c_ends_with_130_and_no_traceback(tmp_path, jobs):
         err = proc.stderr.read()
     assert proc.returncode == 130
     assert "Traceback" not in err
+
+
+def test_progress_goes_to_a_terminal_stderr_only(tmp_path):
+    import pty
+
+    big = _big_export(tmp_path, n=11000)
+    out = tmp_path / "out.jsonl"
+    master, slave = pty.openpty()
+    with open(out, "wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "hotline_cli", "audit", str(big), "--today", "2025-11-20",
+                                 "--format", "jsonl"], stdout=fh, stderr=slave, cwd=ROOT)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        proc.wait(timeout=120)
+    os.close(master)
+    assert "обработано дел: 5000".encode() in seen
+    assert proc.returncode == 1
+    body = out.read_text(encoding="utf-8")
+    assert "обработано" not in body and len(body.splitlines()) == 11000
+    piped = subprocess.run([sys.executable, "-m", "hotline_cli", "audit", str(big), "--today", "2025-11-20",
+                            "--format", "jsonl"], capture_output=True, cwd=ROOT)
+    assert piped.stderr == b""  # never when piped
