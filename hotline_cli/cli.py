@@ -48,6 +48,36 @@ class RussianHelp:
                 formatter.write_dl(rows)
 
 
+# Click's own usage messages, in the operator's language
+_USAGE_RU = (
+    ("Invalid value for", "неверное значение"),
+    ("Invalid value", "неверное значение"),
+    ("is not one of", "не из списка"),
+    ("No such option", "нет такого параметра"),
+    ("No such command", "нет такой команды"),
+    ("Missing argument", "не указан аргумент"),
+    ("Missing option", "не указан параметр"),
+    ("Got unexpected extra argument", "лишний аргумент"),
+    ("Got unexpected extra arguments", "лишние аргументы"),
+    ("requires an argument", "требует значения"),
+    ("is not a valid integer", "— не целое число"),
+    ("is not in the range", "вне допустимого диапазона"),
+    ("Did you mean", "Возможно, имелось в виду"),
+)
+
+
+def _usage_ru(message: str) -> str:
+    for en, ru in _USAGE_RU:
+        message = message.replace(en, ru)
+    return message
+
+
+def show_usage_error(e: click.UsageError) -> None:
+    cmd = e.ctx.command_path if e.ctx is not None else "hotline"
+    click.echo(f"hotline: ошибка в вызове: {_usage_ru(e.format_message())}", err=True)
+    click.echo(f"Справка: {cmd} --help", err=True)
+
+
 class Command(RussianHelp, click.Command):
     pass
 
@@ -469,6 +499,9 @@ def main(argv: list[str] | None = None) -> int:
         rv = cli.main(args=argv, prog_name="hotline", standalone_mode=False)
         code = rv if isinstance(rv, int) else EXIT_OK
     except click.exceptions.Exit as e:
+        code = e.exit_code
+    except click.UsageError as e:
+        show_usage_error(e)
         code = e.exit_code
     except click.ClickException as e:
         e.show()
