@@ -412,10 +412,13 @@ def summarize(inputs, fmt, today, config_path, output, encoding, mask_pii):
 # ------------------------------------------------------------------ workdays
 
 def workday_options(f):
+    f = click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Записать результат в файл (атомарно) вместо стандартного вывода.")(f)
     f = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="HOTLINE_CONFIG",
                      default=None, help="Файл настроек с переопределениями календаря.")(f)
-    f = click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
-                     show_default=True, help="text — для человека; json/jsonl — один объект.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv", "table"]),
+                     default="text", show_default=True,
+                     help="text — для человека; json/jsonl — один объект; csv/table — строки (для года — по дням).")(f)
     return f
 
 
@@ -430,14 +433,28 @@ def _calendar(config_path):
     return ProductionCalendar(_load_config(config_path).calendar)
 
 
-def _print_one(result: dict, fmt: str) -> None:
+def _print_one(result: dict, fmt: str, output: str | None) -> None:
     from hotline_cli import render
 
-    if fmt in ("json", "jsonl"):
-        click.echo(render.dumps(result))
-    else:
-        for line in render.workdays_text(result):
-            click.echo(line)
+    with open_output(output) as out:
+        if fmt in ("json", "jsonl"):
+            out.write(render.dumps(result) + "\n")
+        elif fmt in ("csv", "table"):
+            columns, rows = render.workdays_rows(result)
+            if fmt == "csv":
+                import csv
+
+                w = csv.writer(out, lineterminator="\n")
+                w.writerow(columns)
+                w.writerows([render.cells(r, columns) for r in rows])
+            else:
+                from tabulate import tabulate
+
+                out.write(tabulate([render.cells(r, columns) for r in rows], headers=columns,
+                                   disable_numparse=True) + "\n")
+        else:
+            for line in render.workdays_text(result):
+                out.write(render.safe_text(line) + "\n")
 
 
 def _calendar_call(fn):
@@ -453,32 +470,32 @@ def _calendar_call(fn):
 @click.argument("start", type=DATE, metavar="ДАТА")
 @click.argument("n", type=click.IntRange(min=0), metavar="N")
 @workday_options
-def workdays_add(start, n, fmt, config_path):
+def workdays_add(start, n, fmt, config_path, output):
     """N-й рабочий день после ДАТЫ (отсчёт со следующего дня); N = 0 — сама ДАТА, если она рабочая,
     иначе ближайший рабочий день."""
     cal = _calendar(config_path)
     end = _calendar_call(lambda: cal.add(start, n))
     _print_one({"start": start.isoformat(), "n": n, "date": end.isoformat(),
-                "provisional": any(cal.provisional(y) for y in range(start.year, end.year + 1))}, fmt)
+                "provisional": any(cal.provisional(y) for y in range(start.year, end.year + 1))}, fmt, output)
 
 
 @workdays.command("between", context_settings=CONTEXT)
 @click.argument("start", type=DATE, metavar="ДАТА1")
 @click.argument("end", type=DATE, metavar="ДАТА2")
 @workday_options
-def workdays_between(start, end, fmt, config_path):
+def workdays_between(start, end, fmt, config_path, output):
     """Число рабочих дней после ДАТЫ1 по ДАТУ2 включительно."""
     cal = _calendar(config_path)
     n = _calendar_call(lambda: cal.between(start, end))
     lo, hi = sorted((start, end))
     _print_one({"start": start.isoformat(), "end": end.isoformat(), "working_days": n,
-                "provisional": any(cal.provisional(y) for y in range(lo.year, hi.year + 1))}, fmt)
+                "provisional": any(cal.provisional(y) for y in range(lo.year, hi.year + 1))}, fmt, output)
 
 
 @workdays.command("year", context_settings=CONTEXT)
 @click.argument("year", type=int, metavar="ГГГГ")
 @workday_options
-def workdays_year(year, fmt, config_path):
+def workdays_year(year, fmt, config_path, output):
     """Рабочие дни года, нерабочие будни, рабочие выходные (переносы) и предварительный ли календарь."""
     cal = _calendar(config_path)
     y = _calendar_call(lambda: cal.year(year))
@@ -488,7 +505,7 @@ def workdays_year(year, fmt, config_path):
                 "working_weekends": sorted(d.isoformat() for d in y.working_weekends),
                 "provisional": y.provisional, "source": y.source,
                 "days": [{"date": d.isoformat(), "working": d in y.working_weekends, "name": y.names.get(d) or ""}
-                         for d in days]}, fmt)
+                         for d in days]}, fmt, output)
 
 
 # ------------------------------------------------------------------ entry point

@@ -279,6 +279,16 @@ def followup_rows(r: dict) -> Iterable[dict]:
 
 # ---------------------------------------------------------------- workdays
 
+def workdays_rows(r: dict) -> tuple[list[str], list[dict]]:
+    """csv/table: one row for add and between; for a year, a row per day off or worked weekend."""
+    if "year" in r:
+        columns = ["year", "date", "working", "name", "working_days", "provisional"]
+        return columns, [dict(d, year=r["year"], working_days=r["working_days"], provisional=r["provisional"])
+                         for d in r["days"]]
+    columns = list(r)
+    return columns, [r]
+
+
 def workdays_text(r: dict) -> Iterator[str]:
     prov = " (календарь предварительный: постановления о переносе нет)" if r.get("provisional") else ""
     if "year" in r:

@@ -217,3 +217,17 @@ def test_workdays_bad_input(hl, tmp_path):
     cfg.write_text('[calendar]\nworking = ["2028-02-30"]\n', encoding="utf-8")
     run = hl("workdays", "year", "2028", "--config", cfg)
     assert run.code == 2 and "calendar.working[0]" in run.err and str(cfg) in run.err
+
+
+def test_workdays_formats_and_output(hl, tmp_path):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(hl("workdays", "year", "2025", "--format", "csv").out)))
+    # 2025: 15 weekdays off (the transfers included) and one worked Saturday, 1 November
+    assert len(rows) == 16
+    assert [r["date"] for r in rows if r["working"] == "true"] == ["2025-11-01"]
+    out = tmp_path / "w.json"
+    run = hl("workdays", "between", "2025-10-31", "2025-11-06", "--format", "json", "--output", out)
+    assert run.out == "" and json.loads(out.read_text(encoding="utf-8"))["working_days"] == 3
+    assert "2025-11-06" in hl("workdays", "add", "2025-10-31", "3", "--format", "table").out
