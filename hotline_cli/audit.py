@@ -81,8 +81,7 @@ def rule(code: str, severity: str, title: str):
 RULES["HL001"] = AuditRule("HL001", "error", "запись не является корректным делом", lambda f: NONE)
 
 
-def _d(d: date) -> str:
-    return texts.ru_date(d)
+_d = texts.ru_date
 
 
 # ------------------------------------------------------------------ the hotline stage

@@ -40,12 +40,8 @@ class Context:
         if self._calendar is None:
             from hotline_cli.calendar_ru import ProductionCalendar
 
-            overrides = getattr(self.config, "calendar", None) if self.config is not None else None
-            self._calendar = ProductionCalendar(overrides)
+            self._calendar = ProductionCalendar(getattr(self.config, "calendar", None))
         return self._calendar
-
-
-Handler = Callable[[Case, Context, list], dict]
 
 
 def error_result(source: str, data: Any, err: RecordError) -> dict:
@@ -166,12 +162,6 @@ class Pipeline:
         one = self.one
         for rec in records:
             yield one(rec)
-
-
-def results(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | None = None) -> Iterator[dict]:
-    """Result dicts, in this process (for callers that want the data, not the output)."""
-    p = Pipeline(job, post)
-    return map(p.result, records)
 
 
 def fragments(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | None = None):

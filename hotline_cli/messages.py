@@ -10,12 +10,9 @@ from datetime import date
 
 from hotline_cli import texts
 from hotline_cli.calendar_ru import ProductionCalendar
-from hotline_cli.clocks import engineer_cycles
+from hotline_cli.clocks import _iso, engineer_cycles
 from hotline_cli.config import Config
 from hotline_cli.model import Case, Event
-
-STEPS = ("hpcc_request", "await_documents", "engineer_request", "await_answer", "feedback_call", "close",
-         "claims_handoff", "ask_demands")
 
 EMAIL_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+\.[^@\s<>,;:\"()\[\]]+$")
 
@@ -272,10 +269,6 @@ def escalate(case: Case, cfg: Config, cal: ProductionCalendar, as_of: date, warn
         todo = "Клиент не принял аргументы, но о суде/Роспотребнадзоре не заявлял: " + todo[0].lower() + todo[1:]
     return {"step": st.step, "stage": st.stage, "since": _iso(st.since), "due": _iso(st.due),
             "done_at": _iso(st.done.at.day) if st.done else None, "todo": todo, "message": message}
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 # ------------------------------------------------------------------ .eml

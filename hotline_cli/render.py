@@ -10,8 +10,6 @@ import json
 import re
 from typing import IO, Callable, Iterable, Iterator
 
-FORMATS = ("text", "json", "jsonl", "csv", "table")
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 

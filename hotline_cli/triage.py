@@ -109,8 +109,6 @@ RULES: tuple[Rule, ...] = (
          lambda f: f"Одна заявка (№ {f['disputed_request']}), {_asc(f)}, отчёта АСЦ нет: ситуация 3."),
 )
 
-RULES_BY_CODE = {r.code: r for r in RULES}
-
 
 @dataclass
 class Verdict:
