@@ -46,13 +46,15 @@ class Context:
 
 def error_result(source: str, data: Any, err: RecordError) -> dict:
     case_id = data.get("case_id") if isinstance(data, dict) else None
-    out = {"case_id": case_id if isinstance(case_id, str) else None, "source": source, "warnings": [],
-           "error": err.as_dict()}
+    return {"case_id": case_id if isinstance(case_id, str) else None, "source": source, "warnings": [],
+            "error": err.as_dict()}
+
+
+def _client_name(data: Any) -> tuple[str, ...]:
+    """The client's name in a record that may not be a valid case (for --mask-pii)."""
     client = data.get("client") if isinstance(data, dict) else None
     name = client.get("name") if isinstance(client, dict) else None
-    if isinstance(name, str) and name:
-        out["_pii_names"] = (name,)  # removed on the way out; used by --mask-pii
-    return out
+    return (name,) if isinstance(name, str) and name else ()
 
 
 def to_case(rec: Record) -> Case | dict:
@@ -96,14 +98,8 @@ class Job:
             from hotline_cli.audit import select_rules
 
             options["rules"] = select_rules(options.get("select", ()), options.get("ignore", ()))
-        options["mask_pii"] = self.mask_pii
         ctx = Context(today=self.today, config=self.config, options=options, clock=self.clock)
         return spec, ctx
-
-
-def _drop_private(r: dict) -> dict:
-    r.pop("_pii_names", None)
-    return r
 
 
 def tune_gc() -> None:
@@ -126,12 +122,11 @@ class Pipeline:
         self.spec, self.ctx = job.prepare()
         self.fmt = job.fmt
         self.post = post  # .eml drafts are messages to send: written before any masking
+        self.mask = None
         if job.mask_pii:
             from hotline_cli.privacy import mask_result
 
-            self.finish = mask_result
-        else:
-            self.finish = _drop_private
+            self.mask = mask_result
         self.fragment, self.meta = render.fragment, render.meta
 
     def result(self, rec: Record) -> dict:
@@ -139,11 +134,11 @@ class Pipeline:
         case = to_case(resolve(rec))
         if isinstance(case, dict):
             r = case
+            names = _client_name(rec.data)
         else:
+            names = (case.client_name,)
             warnings: list[str] = list(rec.warnings)
             r = {"case_id": case.case_id, "source": rec.source, "warnings": warnings}
-            if ctx.options.get("mask_pii"):
-                r["_pii_names"] = (case.client_name,)
             try:
                 r.update(spec.handler(case, ctx, warnings))
             except CalendarError as e:  # a date outside the calendar: this record's error only
@@ -152,7 +147,7 @@ class Pipeline:
             r = spec.on_error(r, ctx)
         if self.post is not None:
             r = self.post(r)
-        return self.finish(r)
+        return r if self.mask is None else self.mask(r, names)
 
     def one(self, rec: Record) -> tuple:
         r = self.result(rec)

@@ -40,9 +40,8 @@ def mask_text(text: str, names: tuple[str, ...]) -> str:
     return PHONE_CANDIDATE.sub(_phone, text)
 
 
-def mask_result(r: dict) -> dict:
-    """The result with every string masked but the join keys."""
-    names = tuple(r.pop("_pii_names", None) or ())
+def mask_result(r: dict, names: tuple[str, ...] = ()) -> dict:
+    """The result with every string masked but the join keys; `names` are the client's."""
 
     def walk(v, key=None):
         if isinstance(v, str):
