@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
 from hotline_cli.calendar_ru import CalendarError
+from hotline_cli.config import DEFAULT, Config
 from hotline_cli.contract import validate
 from hotline_cli.model import Case, ModelError, build_case
 from hotline_cli.sources import Record, RecordError, resolve
@@ -23,7 +24,7 @@ class Context:
     """What every command may need besides the case: fixed for the whole run."""
 
     today: date | None = None  # --today; None: each case's own local today
-    config: Any = None
+    config: Config = DEFAULT
     options: dict = field(default_factory=dict)
     clock: Callable[[str], date] | None = None  # the shell's "today in this zone"; the core never reads it
     _calendar: Any = None
@@ -40,7 +41,7 @@ class Context:
         if self._calendar is None:
             from hotline_cli.calendar_ru import ProductionCalendar
 
-            self._calendar = ProductionCalendar(getattr(self.config, "calendar", None))
+            self._calendar = ProductionCalendar(self.config.calendar)
         return self._calendar
 
 
@@ -84,7 +85,7 @@ class Job:
     command: str
     fmt: str
     today: date | None
-    config: Any
+    config: Config
     options: dict
     mask_pii: bool = False
     clock: Callable[[str], date] | None = None
@@ -140,7 +141,9 @@ class Pipeline:
             warnings: list[str] = list(rec.warnings)
             r = {"case_id": case.case_id, "source": rec.source, "warnings": warnings}
             try:
-                r.update(spec.handler(case, ctx, warnings))
+                as_of = ctx.today_for(case)
+                # every command judges the case as it stood at the end of that day
+                r.update(spec.handler(case.until(as_of), as_of, ctx, warnings))
             except CalendarError as e:  # a date outside the calendar: this record's error only
                 r = error_result(rec.source, rec.data, RecordError("", str(e)))
         if "error" in r and spec.on_error is not None:

@@ -13,7 +13,7 @@ from hotline_cli import render
 
 @dataclass(frozen=True)
 class CommandSpec:
-    handler: Callable
+    handler: Callable  # (case as of the date, the date, context, warnings) -> the command's keys
     text: Callable[[dict], Iterator[str]]
     columns: list[str]
     rows: Callable[[dict], Iterable[dict]]
@@ -21,7 +21,7 @@ class CommandSpec:
     on_error: Callable | None = None  # adds the command's keys to an error result
 
 
-def _triage(case, ctx, warnings):
+def _triage(case, as_of, ctx, warnings):
     from hotline_cli.triage import decide
 
     if len(case.requests) > 1 and any(r.created is None for r in case.requests):
@@ -34,31 +34,27 @@ COMMANDS: dict[str, CommandSpec] = {
 }
 
 
-def _followup(case, ctx, warnings):
+def _followup(case, as_of, ctx, warnings):
     from hotline_cli.clocks import followup
 
-    as_of = ctx.today_for(case)
-    return followup(case.until(as_of), ctx.calendar, as_of, warnings)
+    return followup(case, ctx.calendar, as_of, warnings)
 
 
 COMMANDS["followup"] = CommandSpec(_followup, render.followup_text, render.FOLLOWUP_COLUMNS, render.followup_rows)
 
 
-def _escalate(case, ctx, warnings):
-    from hotline_cli.config import DEFAULT
+def _escalate(case, as_of, ctx, warnings):
     from hotline_cli.messages import escalate
 
-    as_of = ctx.today_for(case)
     o = ctx.options
-    return escalate(case.until(as_of), ctx.config or DEFAULT, ctx.calendar, as_of, warnings,
+    return escalate(case, ctx.config, ctx.calendar, as_of, warnings,
                     engineer=o.get("engineer"), urgent=o.get("urgent", False), questions=o.get("questions"))
 
 
-def _summarize(case, ctx, warnings):
+def _summarize(case, as_of, ctx, warnings):
     from hotline_cli.messages import summarize
 
-    as_of = ctx.today_for(case)
-    return summarize(case.until(as_of), ctx.calendar, as_of, warnings)
+    return summarize(case, ctx.calendar, as_of, warnings)
 
 
 COMMANDS["escalate"] = CommandSpec(_escalate, render.escalate_text, render.ESCALATE_COLUMNS, render.escalate_rows)
@@ -66,12 +62,10 @@ COMMANDS["summarize"] = CommandSpec(_summarize, render.summarize_text, render.SU
                                     render.summarize_rows)
 
 
-def _audit(case, ctx, warnings):
+def _audit(case, as_of, ctx, warnings):
     from hotline_cli.audit import audit_case
-    from hotline_cli.config import DEFAULT
 
-    as_of = ctx.today_for(case)
-    return audit_case(case.until(as_of), ctx.config or DEFAULT, ctx.calendar, as_of, ctx.options["rules"])
+    return audit_case(case, ctx.config, ctx.calendar, as_of, ctx.options["rules"])
 
 
 def _audit_error(result, ctx):

@@ -100,10 +100,8 @@ class Case(NamedTuple):
                 return e
         return None
 
-    def until(self, day: date | None) -> "Case":
+    def until(self, day: date) -> "Case":
         """The case as it stood at the end of `day`: later events are ignored."""
-        if day is None:
-            return self
         kept = tuple(e for e in self.events if e.at.day <= day)
         return self if len(kept) == len(self.events) else self._replace(events=kept)
 

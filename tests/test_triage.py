@@ -203,3 +203,17 @@ def test_json_format_is_one_array(hl):
     run = hl("triage", FIXTURES / "cases", "--format", "json")
     data = json.loads(run.out)
     assert isinstance(data, list) and len(data) == len(EXPECTED)
+
+
+def test_triage_ignores_events_after_today(hl, tmp_path, make_case):
+    # a claim filed after --today must not yet send the repeat contact to the claims group (R0)
+    from conftest import write_jsonl
+
+    case = make_case(consultation={"customer_description": texts.FIRST_SENTENCE},
+                     events=[{"type": "claim", "at": "2025-11-20", "demand": "refund"}])
+    p = write_jsonl(tmp_path / "c.jsonl", [case])
+    before = hl("triage", p, "--format", "jsonl", "--today", "2025-11-10").jsonl()[0]
+    after = hl("triage", p, "--format", "jsonl", "--today", "2025-11-20").jsonl()[0]
+    assert before["facts"]["claim"] is False and after["facts"]["claim"] is True
+    assert not any("рекламаций" in a for a in before["actions"])
+    assert any("рекламаций" in a for a in after["actions"])
