@@ -437,24 +437,13 @@ def _print_one(result: dict, fmt: str, output: str | None) -> None:
     from hotline_cli import render
 
     with open_output(output) as out:
-        if fmt in ("json", "jsonl"):
+        if fmt in ("json", "jsonl"):  # the contract: one object for workdays, never an array
             out.write(render.dumps(result) + "\n")
-        elif fmt in ("csv", "table"):
-            columns, rows = render.workdays_rows(result)
-            if fmt == "csv":
-                import csv
-
-                w = csv.writer(out, lineterminator="\n")
-                w.writerow(columns)
-                w.writerows([render.cells(r, columns) for r in rows])
-            else:
-                from tabulate import tabulate
-
-                out.write(tabulate([render.cells(r, columns) for r in rows], headers=columns,
-                                   disable_numparse=True) + "\n")
-        else:
-            for line in render.workdays_text(result):
-                out.write(render.safe_text(line) + "\n")
+            return
+        spec = render.workdays_spec(result)
+        sink = render.Sink(out, fmt, spec)
+        sink.write(render.fragment(result, fmt, spec))
+        sink.close()
 
 
 def _calendar_call(fn):

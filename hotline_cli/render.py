@@ -277,14 +277,18 @@ def followup_rows(r: dict) -> Iterable[dict]:
 
 # ---------------------------------------------------------------- workdays
 
-def workdays_rows(r: dict) -> tuple[list[str], list[dict]]:
-    """csv/table: one row for add and between; for a year, a row per day off or worked weekend."""
+def workdays_spec(r: dict):
+    """The writers' view of a workdays answer: csv/table give one row for add and between,
+    and for a year a row per day off or worked weekend."""
+    from types import SimpleNamespace
+
     if "year" in r:
         columns = ["year", "date", "working", "name", "working_days", "provisional"]
-        return columns, [dict(d, year=r["year"], working_days=r["working_days"], provisional=r["provisional"])
-                         for d in r["days"]]
-    columns = list(r)
-    return columns, [r]
+        rows = [dict(d, year=r["year"], working_days=r["working_days"], provisional=r["provisional"])
+                for d in r["days"]]
+    else:
+        columns, rows = list(r), [r]
+    return SimpleNamespace(columns=columns, rows=lambda _: rows, text=workdays_text)
 
 
 def workdays_text(r: dict) -> Iterator[str]:
