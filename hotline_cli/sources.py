@@ -11,6 +11,7 @@ of objects) is read whole, then split into its elements with their line numbers.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -302,7 +303,13 @@ def _wide(encoding: str) -> bool:
 
 def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> Iterator[Record]:
     if _wide(encoding):
-        yield from _read_wide(name, fh.read(), encoding, mode)
+        # UTF-16/32 lines cannot be split on b"\n": decode whole, then read it as UTF-8 like any input
+        try:
+            text = decode_bytes(fh.read(), encoding)
+        except JsonProblem as e:
+            yield Record(name, error=RecordError("", e.message))
+            return
+        yield from _read_stream(name, io.BytesIO(text.encode("utf-8")), "utf-8", mode)
         return
     if mode == "json":
         yield from _read_document(name, fh.read(), encoding)
@@ -331,35 +338,6 @@ def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> I
         yield from _read_lines(name, _chain(head, fh), encoding)
         return
     yield from _read_lines(name, fh, encoding)
-
-
-def _read_wide(name: str, raw: bytes, encoding: str, mode: str | None) -> Iterator[Record]:
-    """A UTF-16/32 input: decoded whole, then read as a document or as lines of text."""
-    try:
-        text = decode_bytes(raw, encoding)
-    except JsonProblem as e:
-        yield Record(name, error=RecordError("", e.message))
-        return
-    stripped = text.lstrip()
-    if mode == "json" or (mode is None and (stripped.startswith("[") or not _first_line_parses(stripped))):
-        yield from _read_document(name, text.encode("utf-8"), "utf-8")
-        return
-    any_line = False
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        any_line = True
-        yield Record(f"{name}:{lineno}", raw=line.encode("utf-8"), encoding="utf-8")
-    if not any_line:
-        yield Record(name, error=RecordError("", "пустой файл: нет ни одного дела"))
-
-
-def _first_line_parses(text: str) -> bool:
-    try:
-        parse_json(text.split("\n", 1)[0])
-        return True
-    except JsonProblem:
-        return False
 
 
 def _chain(head: list[bytes], fh: IO[bytes]) -> Iterator[bytes]:
