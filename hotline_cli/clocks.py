@@ -100,6 +100,12 @@ def legal_terms(case: Case, cal: ProductionCalendar, as_of: date) -> list[dict]:
     return out
 
 
+def feedback_due(cal: ProductionCalendar, answer: Event) -> date:
+    """The call back to the client is due on the day the engineer answers (a working day;
+    else the next one): «по получению ответа от инженера возвращаемся с обратной связью»."""
+    return cal.add(answer.at.day, 0)
+
+
 def next_actions(case: Case, cal: ProductionCalendar, as_of: date, promise: Clock,
                  cycles: list[Clock]) -> list[dict]:
     actions: list[dict] = []
@@ -127,7 +133,7 @@ def next_actions(case: Case, cal: ProductionCalendar, as_of: date, promise: Cloc
             actions.append({"due": after.isoformat(), "action": "delay_call", "text": text})
     answer = case.last("engineer_answer")
     if answer is not None and case.first("feedback_call", after=answer.at.at) is None:
-        due = cal.add(answer.at.day, 0)
+        due = feedback_due(cal, answer)
         if promise.due and promise.status in ("pending", "due_today") and promise.due >= due:
             text = (f"Ответ инженера получен {texts.ru_date(answer.at.day)}: позвонить клиенту и разъяснить его "
                     f"(обещанный срок — {texts.ru_date(promise.due)}).")

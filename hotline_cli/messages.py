@@ -10,7 +10,7 @@ from datetime import date
 
 from hotline_cli import texts
 from hotline_cli.calendar_ru import ProductionCalendar
-from hotline_cli.clocks import _iso, engineer_cycles
+from hotline_cli.clocks import _iso, engineer_cycles, feedback_due
 from hotline_cli.config import Config
 from hotline_cli.model import Case, Event
 
@@ -62,7 +62,7 @@ def step_of(case: Case, cal: ProductionCalendar, as_of: date) -> Step:
     # stage 3: waiting for the engineer, or for the call back
     answer = case.last("engineer_answer")
     if answer is not None:
-        return Step(3, "feedback_call", since=answer.at.day, due=cal.add(answer.at.day, 0), warnings=warnings)
+        return Step(3, "feedback_call", since=answer.at.day, due=feedback_due(cal, answer), warnings=warnings)
     if case.first("engineer_request") is not None:
         cycles = engineer_cycles(case, cal, as_of)
         return Step(3, "await_answer", since=cycles[0].start, due=cycles[-1].due, warnings=warnings)
