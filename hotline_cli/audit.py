@@ -357,12 +357,26 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
     return out
 
 
+def _asked(rules: list[AuditRule], hotline: bool, events: bool) -> tuple:
+    """The rules to ask of a record with or without its hotline part and events: a part
+    absent from the record is not audited, its rules are not even asked."""
+    absent = {"hotline"} if not hotline else set()
+    if not events:
+        absent.add("events")
+    return tuple((r.code, r.severity, r.check) for r in rules if r.part not in absent)
+
+
+_ASKED: dict = {}  # (id of the selected list, hotline present, events present) -> _asked(...)
+
+
 def audit_case(case: Case, cfg: Config, cal: ProductionCalendar, as_of: date, rules: list[AuditRule]) -> dict:
     f = Facts(case, cfg, cal, as_of)
-    # a part absent from the record is not audited: its rules are not even asked
-    absent = ("hotline" if case.hotline is None else "?", "events" if not case.events else "?")
-    findings = [{"code": r.code, "severity": r.severity, "message": m} for r in rules if r.part not in absent
-                for m in r.check(f)]
+    key = (id(rules), case.hotline is not None, bool(case.events))
+    asked = _ASKED.get(key)
+    if asked is None or asked[0] is not rules:
+        asked = _ASKED[key] = (rules, _asked(rules, key[1], key[2]))
+    findings = [{"code": code, "severity": severity, "message": m} for code, severity, check in asked[1]
+                for m in check(f)]
     rule_, situation, verdict = f.decision
     return {"situation": situation, "verdict": verdict, "rule": rule_.code, "as_of": as_of.isoformat(),
             "findings": findings}
@@ -408,6 +422,17 @@ class Summary:
             self.with_warnings += 1
         else:
             self.clean += 1
+
+    def merge(self, other: "Summary") -> None:
+        """Add another part's counts (a worker process's share of the batch)."""
+        self.read += other.read
+        self.invalid += other.invalid
+        self.with_errors += other.with_errors
+        self.with_warnings += other.with_warnings
+        self.clean += other.clean
+        for mine, theirs in ((self.per_rule, other.per_rule), (self.per_situation, other.per_situation)):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
 
     @property
     def compliant(self) -> int:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from hotline_cli.calendar_ru import CalendarError
 from hotline_cli.config import DEFAULT, Config
 from hotline_cli.contract import validate
 from hotline_cli.model import Case, ModelError, build_case
-from hotline_cli.sources import Record, RecordError, resolve
+from hotline_cli.sources import Block, Record, RecordError, block_records, resolve
 
 _TYPE_RU = {list: "массив", str: "строка", int: "число", float: "число", bool: "true/false", type(None): "null"}
 
@@ -58,8 +58,8 @@ def _client_name(data: Any) -> tuple[str, ...]:
     return (name,) if isinstance(name, str) and name else ()
 
 
-def to_case(rec: Record) -> Case | dict:
-    """The record's Case, or its error result."""
+def checked(rec: Record) -> dict | None:
+    """The error result of a record that is not a case by the schema; None for one that is."""
     if rec.error is not None:
         return error_result(rec.source, None, rec.error)
     data = rec.data
@@ -67,12 +67,21 @@ def to_case(rec: Record) -> Case | dict:
         what = _TYPE_RU.get(type(data), type(data).__name__)
         return error_result(rec.source, None, RecordError("", f"ожидается объект дела {{…}}, а здесь {what}"))
     err = validate(data)
-    if err is not None:
-        return error_result(rec.source, data, err)
+    return None if err is None else error_result(rec.source, data, err)
+
+
+def built(rec: Record) -> Case | dict:
+    """The Case of a schema-valid record, or its error result (a date that does not exist…)."""
     try:
-        return build_case(data)
+        return build_case(rec.data)
     except ModelError as e:
-        return error_result(rec.source, data, RecordError(e.path, e.message))
+        return error_result(rec.source, rec.data, RecordError(e.path, e.message))
+
+
+def to_case(rec: Record) -> Case | dict:
+    """The record's Case, or its error result."""
+    bad = checked(rec)
+    return bad if bad is not None else built(rec)
 
 
 # ------------------------------------------------------------------ a whole run, in one or several processes
@@ -131,8 +140,11 @@ class Pipeline:
         self.fragment, self.meta = render.fragment, render.meta
 
     def result(self, rec: Record) -> dict:
+        return self.decide(rec, to_case(resolve(rec)))
+
+    def decide(self, rec: Record, case: Case | dict) -> dict:
+        """The command's result for a record and its Case (or its error result)."""
         spec, ctx = self.spec, self.ctx
-        case = to_case(resolve(rec))
         if isinstance(case, dict):
             r = case
             names = _client_name(rec.data)
@@ -156,16 +168,93 @@ class Pipeline:
         r = self.result(rec)
         return self.fragment(r, self.fmt, self.spec), self.meta(r)
 
-    def many(self, records: Iterable[Record]) -> Iterator[tuple]:
-        one = self.one
+    def staged(self, recs: list[Record]) -> list[tuple]:
+        """`one` of each record, computed stage by stage over the list: parse them all, then
+        validate them all, build, decide, render. The interpreter then runs one stage's code
+        many times in a row, and its caches stay warm: 15–20 % less time than record by
+        record (benchmarks/, batches of 8 to 64 records). Same results, same order."""
+        for rec in recs:
+            resolve(rec)
+        cases = [checked(rec) for rec in recs]
+        cases = [built(rec) if case is None else case for rec, case in zip(recs, cases)]
+        decide = self.decide
+        results = [decide(rec, case) for rec, case in zip(recs, cases)]
+        fragment, meta, fmt, spec = self.fragment, self.meta, self.fmt, self.spec
+        return [(fragment(r, fmt, spec), meta(r)) for r in results]
+
+    def many(self, records: Iterable[Record], staged: bool = False) -> Iterator[tuple]:
+        """(fragment, meta) per record, in order. `staged`: in stages over STAGE records at a
+        time (not for a person typing cases on standard input: each answer would wait for
+        the next records)."""
+        if not staged:
+            one = self.one
+            for rec in records:
+                yield one(rec)
+            return
+        batch: list[Record] = []
         for rec in records:
-            yield one(rec)
+            batch.append(rec)
+            if len(batch) >= STAGE:
+                yield from self.staged(batch)
+                batch = []
+        if batch:
+            yield from self.staged(batch)
 
 
-def fragments(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | None = None):
-    """(fragment, meta) per record, in this process."""
+STAGE = 32  # records per stage: 8 to 64 measured alike (benchmarks/), 256+ loses the gain
+
+
+def fragments(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | None = None,
+              staged: bool = False):
+    """(fragment, meta) per record, in this process (see Pipeline.many for `staged`)."""
     tune_gc()
-    return Pipeline(job, post).many(records)
+    return Pipeline(job, post).many(records, staged)
+
+
+class Counts:
+    """What the shell reports of a run, folded from the results' metas (see render.meta):
+    records, bad records, whether an error-level finding exists, the audit summary.
+    Mergeable, so that each worker process folds its own share."""
+
+    __slots__ = ("read", "errors", "findings_error", "summary")
+
+    def __init__(self, audit: bool):
+        self.read = 0
+        self.errors = 0
+        self.findings_error = False
+        self.summary = None
+        if audit:
+            from hotline_cli.audit import Summary
+
+            self.summary = Summary()
+
+    def add(self, meta: tuple) -> str | None:
+        """Count one result; its stderr line, if it is an error."""
+        error, findings, situation = meta
+        self.read += 1
+        if error is not None:
+            self.errors += 1
+        if self.summary is not None:
+            self.summary.add(error, findings, situation)
+            if not self.findings_error and any(sev == "error" for _, sev in findings):
+                self.findings_error = True
+        return error
+
+    def merge(self, other: "Counts") -> None:
+        self.read += other.read
+        self.errors += other.errors
+        self.findings_error = self.findings_error or other.findings_error
+        if self.summary is not None:
+            self.summary.merge(other.summary)
+
+
+class Chunk(NamedTuple):
+    """A worker's answer for one piece of input: its output, framed for `render.Sink.write_block`."""
+
+    text: str
+    fragments: int  # fragments joined in `text`
+    error_lines: list  # stderr lines, in input order
+    counts: Counts
 
 
 _WORKER: dict = {}
@@ -177,18 +266,38 @@ def _worker_init(job: Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     tune_gc()
     _WORKER["pipeline"] = Pipeline(job)
+    _WORKER["audit"] = job.command == "audit"
 
 
-def _worker_chunk(chunk: list) -> list[tuple]:
-    one = _WORKER["pipeline"].one
-    return [one(Record(item[0], raw=item[1], encoding=item[2]) if type(item) is tuple else item) for item in chunk]
+def _worker_chunk(item) -> Chunk:
+    """Process a Block (whole lines of a file, split here) or a list of records."""
+    from hotline_cli.render import join
+
+    pipeline = _WORKER["pipeline"]
+    records = block_records(item) if type(item) is Block else \
+        (Record(x[0], raw=x[1], encoding=x[2]) if type(x) is tuple else x for x in item)
+    counts = Counts(_WORKER["audit"])
+    frags, error_lines = [], []
+    for frag, meta in pipeline.many(records, staged=True):
+        frags.append(frag)
+        if counts.add(meta) is not None:
+            error_lines.append(meta[0])
+    text, n = join(frags, pipeline.fmt)
+    return Chunk(text, n, error_lines, counts)
 
 
-def _chunks(records: Iterable[Record], size: int) -> Iterator[list]:
-    """Chunks to send to a worker; a raw line travels as a plain tuple (4x cheaper to pickle)."""
+def _work_items(items: Iterable[Record | Block], size: int) -> Iterator[Block | list]:
+    """Blocks go as they are; records in lists of `size` (a raw line as a plain tuple:
+    4x cheaper to pickle than a Record)."""
     chunk: list = []
-    for rec in records:
-        chunk.append((rec.source, rec.raw, rec.encoding) if rec.raw is not None else rec)
+    for item in items:
+        if type(item) is Block:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield item
+            continue
+        chunk.append((item.source, item.raw, item.encoding) if item.raw is not None else item)
         if len(chunk) >= size:
             yield chunk
             chunk = []
@@ -196,10 +305,10 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list]:
         yield chunk
 
 
-def fragments_parallel(records: Iterable[Record], job: Job, jobs: int, chunk_size: int = 400):
-    """The same as `fragments`, computed by `jobs` worker processes, in input order.
-
-    At most 2 × jobs chunks are in flight: memory stays flat however long the input."""
+def chunks_parallel(items: Iterable[Record | Block], job: Job, jobs: int, chunk_size: int = 400) -> Iterator[Chunk]:
+    """Every item processed by `jobs` worker processes: a Chunk per block or list of records,
+    in input order. At most 2 × jobs pieces are in flight: memory stays flat however long
+    the input."""
     import concurrent.futures as cf
     import multiprocessing as mp
     from collections import deque
@@ -208,11 +317,11 @@ def fragments_parallel(records: Iterable[Record], job: Job, jobs: int, chunk_siz
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(job,))
     pending: deque = deque()
     try:
-        for chunk in _chunks(records, chunk_size):
-            pending.append(pool.submit(_worker_chunk, chunk))
+        for item in _work_items(items, chunk_size):
+            pending.append(pool.submit(_worker_chunk, item))
             if len(pending) >= 2 * jobs:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
     finally:
         pool.shutdown(wait=not pending, cancel_futures=True)

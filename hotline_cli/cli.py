@@ -181,7 +181,7 @@ def today_in(tzname: str) -> date:
 def run_batch(command: str, inputs, fmt: str, today, config_path, output, encoding, mask_pii,
               options: dict | None = None, jobs: int | None = 1) -> int:
     from hotline_cli import batch, commands, render
-    from hotline_cli.sources import input_size, read_raw
+    from hotline_cli.sources import input_size, read_blocks, read_raw
 
     spec = commands.COMMANDS[command]
     options = dict(options or {})
@@ -194,17 +194,20 @@ def run_batch(command: str, inputs, fmt: str, today, config_path, output, encodi
         jobs = (os.cpu_count() or 1) if input_size(inputs) >= PARALLEL_FROM_BYTES else 1
     if eml or fmt == "table":
         jobs = 1  # .eml files are written by this process; a table is built whole anyway
-    records = read_raw(inputs, encoding)
-    if jobs > 1:
-        pairs = batch.fragments_parallel(records, job, jobs)
-    else:
-        pairs = batch.fragments(records, job, post=EmlWriter(eml).write if eml else None)
     tally = Tally(command)
+    progress = output is not None or not sys.stdout.isatty()
     with open_output(output) as out:
         sink = render.Sink(out, fmt, spec)
         # progress only where it cannot mix with the output: stdout redirected, stderr a terminal
-        for frag, meta in tally.watch(pairs, progress=output is not None or not sys.stdout.isatty()):
-            sink.write(frag)
+        if jobs > 1:
+            for chunk in tally.watch_chunks(batch.chunks_parallel(read_blocks(inputs, encoding), job, jobs),
+                                            progress):
+                sink.write_block(chunk.text, chunk.fragments)
+        else:
+            pairs = batch.fragments(read_raw(inputs, encoding), job, post=EmlWriter(eml).write if eml else None,
+                                    staged="-" not in inputs)
+            for frag, meta in tally.watch(pairs, progress):
+                sink.write(frag)
         sink.close(spec.summary(tally.summary) if spec.summary is not None else ())
     if tally.summary is not None and fmt != "text" and sys.stderr.isatty():
         s = tally.summary
@@ -217,46 +220,64 @@ PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 
 
 class Tally:
-    """Counts results on their way out; prints each bad record's message to stderr; shows
-    progress on a terminal's stderr for long runs (never on stdout, never when piped)."""
+    """Counts results on their way out (batch.Counts); prints each bad record's message to
+    stderr; shows progress on a terminal's stderr for long runs (never on stdout, never
+    when piped)."""
 
     def __init__(self, command: str):
-        self.errors = 0
-        self.findings_error = False
-        self.summary = None
-        if command == "audit":
-            from hotline_cli.audit import Summary
+        from hotline_cli.batch import Counts
 
-            self.summary = Summary()
+        self.counts = Counts(command == "audit")
+        self.summary = self.counts.summary
+        self.shown = False
 
     def watch(self, pairs, progress: bool = True):
-        err = sys.stderr
-        show = progress and err.isatty()
-        n = 0
-        for frag, meta in pairs:
-            n += 1
-            error, findings, situation = meta
+        """(fragment, meta) pairs of one process, passed through."""
+        show = progress and sys.stderr.isatty()
+        add = self.counts.add
+        for pair in pairs:
+            error = add(pair[1])
             if error is not None:
-                self.errors += 1
-                if show and n > 1000:
-                    err.write("\r" + " " * 40 + "\r")
-                click.echo("hotline: " + error, err=True)
-            if self.summary is not None:
-                self.summary.add(error, findings, situation)
-                if not self.findings_error and any(sev == "error" for _, sev in findings):
-                    self.findings_error = True
-            if show and n % 5000 == 0:
-                err.write(f"\rобработано дел: {n}…")
-                err.flush()
-            yield frag, meta
-        if show and n >= 5000:
-            err.write("\r" + " " * 40 + "\r")
-            err.flush()
+                self._error(error)
+            if show and self.counts.read % 5000 == 0:
+                self._progress()
+            yield pair
+        self._done()
+
+    def watch_chunks(self, chunks, progress: bool = True):
+        """Chunks of worker processes (batch.Chunk), passed through."""
+        show = progress and sys.stderr.isatty()
+        for chunk in chunks:
+            before = self.counts.read
+            self.counts.merge(chunk.counts)
+            for error in chunk.error_lines:
+                self._error(error)
+            if show and self.counts.read // 5000 != before // 5000:
+                self._progress()
+            yield chunk
+        self._done()
+
+    def _error(self, line: str) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            self.shown = False
+        click.echo("hotline: " + line, err=True)
+
+    def _progress(self) -> None:
+        sys.stderr.write(f"\rобработано дел: {self.counts.read}…")
+        sys.stderr.flush()
+        self.shown = True
+
+    def _done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            sys.stderr.flush()
+            self.shown = False
 
     def exit_code(self) -> int:
-        if self.errors:
+        if self.counts.errors:
             return EXIT_INPUT
-        if self.findings_error:
+        if self.counts.findings_error:
             return EXIT_FINDINGS
         return EXIT_OK
 

@@ -77,6 +77,16 @@ def fragment(r: dict, fmt: str, spec) -> object:
     return "".join(safe_text(line) + "\n" for line in lines)
 
 
+def join(frags: list, fmt: str) -> tuple[str, int]:
+    """Fragments joined as `Sink.write` would write them one by one: (text, how many)."""
+    if fmt == "json":
+        return ",\n  ".join(frags), len(frags)
+    if fmt == "text":
+        frags = [f for f in frags if f]
+        return "\n".join(frags), len(frags)
+    return "".join(frags), len(frags)
+
+
 class Sink:
     """Writes fragments in input order with each format's framing (CSV header, JSON array)."""
 
@@ -101,6 +111,17 @@ class Sink:
                 self.out.write("\n")
         self.out.write(frag)
         self.count += 1
+
+    def write_block(self, text: str, n: int) -> None:
+        """`n` fragments joined by `join` (not for tables)."""
+        if not n:
+            return
+        if self.fmt == "json":
+            self.out.write("[\n  " if not self.count else ",\n  ")
+        elif self.fmt == "text" and self.count:
+            self.out.write("\n")
+        self.out.write(text)
+        self.count += n
 
     def close(self, trailer: Iterable[str] = ()) -> None:
         if self.fmt == "json":

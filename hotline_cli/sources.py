@@ -258,27 +258,89 @@ def input_size(inputs: Iterable[str]) -> int:
 def read_raw(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | None = None) -> Iterator[Record]:
     """All records of all inputs in input order; JSON Lines lines are left unparsed (`raw`)."""
     for name, problem in expand_inputs(inputs):
-        if problem:
-            yield Record(name, error=RecordError("", problem))
-            continue
-        if name == STDIN:
-            yield from _read_stream(STDIN_NAME, stdin or sys.stdin.buffer, encoding, None)
+        yield from _read_input(name, problem, encoding, stdin)
+
+
+def read_blocks(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | None = None,
+                size: int = 1 << 18) -> Iterator[Record | Block]:
+    """`read_raw` for worker processes: a `.jsonl` file comes as blocks of whole lines,
+    read in bulk and split by whoever processes them (`block_records`); any other input
+    as its records. The same records in the same order either way."""
+    for name, problem in expand_inputs(inputs):
+        if problem or name == STDIN or os.path.splitext(name)[1].lower() != ".jsonl" or _wide(encoding):
+            yield from _read_input(name, problem, encoding, stdin)
             continue
         try:
             fh = open(name, "rb")
-        except IsADirectoryError:
-            yield Record(name, error=RecordError("", "это папка, а не файл"))
-            continue
-        except OSError as e:
-            yield Record(name, error=RecordError("", "файл не читается: " + _os_error_ru(e)))
+        except OSError:
+            yield from _read_input(name, problem, encoding, stdin)  # says why, as read_raw does
             continue
         with fh:
-            suffix = os.path.splitext(name)[1].lower()
-            mode = "jsonl" if suffix == ".jsonl" else ("json" if suffix == ".json" else None)
             try:
-                yield from _read_stream(name, fh, encoding, mode)
+                yield from _blocks(name, fh, encoding, size)
             except OSError as e:
                 yield Record(name, error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
+
+
+@dataclass(slots=True)
+class Block:
+    """Whole lines of one JSON Lines file, as read: `block_records` makes them records."""
+
+    name: str
+    first_line: int  # the number of the block's first line in the file
+    data: bytes
+    encoding: str
+
+
+def _blocks(name: str, fh: IO[bytes], encoding: str, size: int) -> Iterator[Record | Block]:
+    line = 1
+    any_text = False
+    while True:
+        data = fh.read(size)
+        if not data:
+            break
+        if not data.endswith(b"\n"):
+            data += fh.readline()  # a block ends at the end of a line
+        if not any_text:
+            text = data[3:] if line == 1 and data.startswith(b"\xef\xbb\xbf") else data
+            any_text = bool(text) and not text.isspace()
+        yield Block(name, line, data, encoding)
+        line += data.count(b"\n")
+    if not any_text:
+        yield Record(name, error=RecordError("", EMPTY_FILE))
+
+
+def block_records(block: Block) -> Iterator[Record]:
+    """The records of a block: the lines of `_read_lines`, numbered as in the file."""
+    name, encoding = block.name, block.encoding
+    for lineno, raw in enumerate(block.data.split(b"\n"), block.first_line):
+        rec = _line_record(name, lineno, raw, encoding)
+        if rec is not None:
+            yield rec
+
+
+def _read_input(name: str, problem: str | None, encoding: str, stdin: IO[bytes] | None) -> Iterator[Record]:
+    if problem:
+        yield Record(name, error=RecordError("", problem))
+        return
+    if name == STDIN:
+        yield from _read_stream(STDIN_NAME, stdin or sys.stdin.buffer, encoding, None)
+        return
+    try:
+        fh = open(name, "rb")
+    except IsADirectoryError:
+        yield Record(name, error=RecordError("", "это папка, а не файл"))
+        return
+    except OSError as e:
+        yield Record(name, error=RecordError("", "файл не читается: " + _os_error_ru(e)))
+        return
+    with fh:
+        suffix = os.path.splitext(name)[1].lower()
+        mode = "jsonl" if suffix == ".jsonl" else ("json" if suffix == ".json" else None)
+        try:
+            yield from _read_stream(name, fh, encoding, mode)
+        except OSError as e:
+            yield Record(name, error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
 
 
 def _os_error_ru(e: OSError) -> str:
@@ -345,18 +407,28 @@ def _chain(head: list[bytes], fh: IO[bytes]) -> Iterator[bytes]:
     yield from fh
 
 
+EMPTY_FILE = "пустой файл: нет ни одного дела"
+
+
+def _line_record(name: str, lineno: int, raw: bytes, encoding: str) -> Record | None:
+    """One JSON Lines line as an unparsed record; None for a blank line (skipped)."""
+    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    raw = raw.rstrip(b"\r\n")
+    if not raw.strip():
+        return None
+    return Record(f"{name}:{lineno}", raw=raw, encoding=encoding)
+
+
 def _read_lines(name: str, lines: Iterable[bytes], encoding: str) -> Iterator[Record]:
     any_line = False
     for lineno, raw in enumerate(lines, 1):
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        raw = raw.rstrip(b"\r\n")
-        if not raw.strip():
-            continue  # blank lines in JSON Lines are skipped
-        any_line = True
-        yield Record(f"{name}:{lineno}", raw=raw, encoding=encoding)
+        rec = _line_record(name, lineno, raw, encoding)
+        if rec is not None:
+            any_line = True
+            yield rec
     if not any_line:
-        yield Record(name, error=RecordError("", "пустой файл: нет ни одного дела"))
+        yield Record(name, error=RecordError("", EMPTY_FILE))
 
 
 def _read_document(name: str, raw: bytes, encoding: str) -> Iterator[Record]:
@@ -367,7 +439,7 @@ def _read_document(name: str, raw: bytes, encoding: str) -> Iterator[Record]:
         return
     start = _skip_ws(text, 0)
     if start == len(text):
-        yield Record(name, error=RecordError("", "пустой файл: нет ни одного дела"))
+        yield Record(name, error=RecordError("", EMPTY_FILE))
         return
     if text[start] != "[":
         try:

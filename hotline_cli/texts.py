@@ -88,5 +88,15 @@ def intent_line(intents) -> str:
     return "ВАЖНО: клиент намерен " + "; ".join(INTENT_RU[i] for i in intents) + "."
 
 
+_RU_DATES: dict = {}
+
+
 def ru_date(d) -> str:
-    return f"{d.day:02d}.{d.month:02d}.{d.year}"
+    """DD.MM.YYYY. An audit writes a few dates per finding, from a few hundred distinct
+    days in an export: each is formatted once."""
+    s = _RU_DATES.get(d)
+    if s is None:
+        if len(_RU_DATES) > 20_000:
+            _RU_DATES.clear()
+        s = _RU_DATES[d] = f"{d.day:02d}.{d.month:02d}.{d.year}"
+    return s
