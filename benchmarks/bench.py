@@ -7,7 +7,8 @@ histories, about 1 % broken records), then measures in one run:
   (a) baseline: read and json.loads every line in a plain Python loop (a whole process);
   (b) `hotline audit --today … --format jsonl` as a whole process, output to /dev/null;
   (c) the audit's peak memory (max RSS of the process);
-  (d) the median wall time of a one-case `hotline triage` next to `python3 -c pass`.
+  (d) the median wall time of a one-case `hotline triage` next to `python3 -c pass`;
+  (e) where the time goes: the CPU per case of each stage, in one process.
 
 Usage: python3 benchmarks/bench.py [--cases 100000] [--memory-cases 1000000] [--runs 3]
 """
@@ -169,6 +170,78 @@ def median_wall(cmd: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
+def stages(export: str, n: int) -> None:
+    """(e) Where the time goes: CPU per case of each stage of the audit, in this process,
+    stage by stage over batches as the audit runs them, next to a plain json.loads of the
+    same lines."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from datetime import date
+
+    from hotline_cli import batch, render
+    from hotline_cli.config import DEFAULT
+    from hotline_cli.sources import Record, read_raw, resolve
+
+    lines = []
+    with open(export, "rb") as fh:
+        for line in fh:
+            lines.append(line.rstrip(b"\n"))
+            if len(lines) >= n:
+                break
+    job = batch.Job("audit", "jsonl", date.fromisoformat(TODAY), DEFAULT, {"select": (), "ignore": ()})
+    pipeline = batch.Pipeline(job)
+    batch.tune_gc()
+    assert list(read_raw([export]))  # the reader's own code paths are loaded, like in a real run
+
+    def loads():
+        for line in lines:
+            try:
+                json.loads(line)
+            except ValueError:
+                pass
+
+    def run() -> list[float]:
+        """Each stage's CPU seconds over the sample, in batches of batch.STAGE records like
+        the audit itself (whole-sample stages would keep every case alive at once)."""
+        clock = time.process_time
+        spent = [0.0] * 5
+        counts = batch.Counts(True)
+        for start in range(0, len(lines), batch.STAGE):
+            part = lines[start:start + batch.STAGE]
+            t0 = clock()
+            recs = [resolve(Record(f"x:{i}", raw=line)) for i, line in enumerate(part, start + 1)]
+            t1 = clock()
+            checked = [batch.checked(rec) for rec in recs]
+            t2 = clock()
+            cases = [batch.built(rec) if c is None else c for rec, c in zip(recs, checked)]
+            t3 = clock()
+            results = [pipeline.decide(rec, c) for rec, c in zip(recs, cases)]
+            t4 = clock()
+            frags = [render.fragment(r, "jsonl", pipeline.spec) for r in results]
+            for r in results:
+                counts.add(render.meta(r))
+            render.join(frags, "jsonl")
+            t5 = clock()
+            for k, (a, b) in enumerate(((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
+                spent[k] += b - a
+        return spent
+
+    t = time.process_time()
+    loads()
+    base = (time.process_time() - t) / len(lines) * 1e6
+    spent = min((run() for _ in range(3)), key=sum)
+    names = ["parse (strict JSON: duplicate keys, NaN, depth…)", "validate (the published schema, compiled)",
+             "build the typed case (dates in the case's zone)", "decide: triage, clocks, 21 audit rules",
+             "render jsonl, count for the summary"]
+    rows = [(name, sec / len(lines) * 1e6) for name, sec in zip(names, spent)]
+    print(f"(e) where the time goes, one process, CPU µs per case ({len(lines)} records, stage by stage):")
+    print(f"    {'json.loads (the baseline work)':<50} {base:6.1f}")
+    for name, us in rows:
+        print(f"    {name:<50} {us:6.1f}  {us / base:4.1f}x json.loads")
+    total = sum(us for _, us in rows)
+    print(f"    {'all stages':<50} {total:6.1f}  {total / base:4.1f}x json.loads; "
+          f"on {os.cpu_count()} cores at best {total / base / (os.cpu_count() or 1):.1f}x")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=100_000)
@@ -178,6 +251,8 @@ def main() -> int:
     ap.add_argument("--triage-runs", type=int, default=21)
     ap.add_argument("--jobs", default=None, help="pass --jobs to hotline audit")
     ap.add_argument("--keep", default=None, help="folder to keep the generated exports in")
+    ap.add_argument("--stages", type=int, default=20_000,
+                    help="records for (e), the CPU per case of each stage in one process (0: skip)")
     args = ap.parse_args()
 
     work = args.keep or tempfile.mkdtemp(prefix="hotline-bench-")
@@ -226,6 +301,8 @@ def main() -> int:
     tri = median_wall(hotline_cmd() + ["triage", one], args.triage_runs)
     print(f"(d) python3 -c pass, median:    {empty * 1000:7.1f} ms")
     print(f"    hotline triage (one case):  {tri * 1000:7.1f} ms  (target < 120 ms; {tri / empty:.1f}x an empty interpreter)")
+    if args.stages:
+        stages(export, args.stages)
     if not args.keep:
         os.unlink(export)
         os.unlink(one)
