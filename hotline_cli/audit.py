@@ -26,7 +26,7 @@ class Facts:
     """What the rules look at, computed once per case, the costly parts only when asked."""
 
     __slots__ = ("case", "cfg", "cal", "as_of", "decision", "situation", "hotline", "expert_stage", "requests",
-                 "_silences")
+                 "_silences", "_step")
 
     def __init__(self, case: Case, cfg: Config, cal: ProductionCalendar, as_of: date):
         self.case, self.cfg, self.cal, self.as_of = case, cfg, cal, as_of
@@ -37,6 +37,7 @@ class Facts:
         self.expert_stage = bool(case.events)
         self.requests = case.events_of("engineer_request")
         self._silences = None
+        self._step = None
 
     @property
     def silences(self) -> list:
@@ -53,6 +54,13 @@ class Facts:
                         out.append((c, deadline))
             self._silences = out
         return self._silences
+
+    @property
+    def step(self):
+        """escalate's decision for the case (messages.step_of), asked by HL209 and HL210."""
+        if self._step is None:
+            self._step = step_of(self.case, self.cal, self.as_of)
+        return self._step
 
 
 @dataclass(frozen=True)
@@ -260,7 +268,7 @@ def _undone(f: Facts, step: str):
     it is `step` and nobody has done it: the audit reuses it rather than deriving it again."""
     if not f.case.intents or not f.expert_stage:
         return None  # with no threat, stage 4 is always "close"
-    st = step_of(f.case, f.cal, f.as_of)
+    st = f.step
     return st if st.step == step and st.done is None else None
 
 
