@@ -171,8 +171,8 @@ class Pipeline:
     def staged(self, recs: list[Record]) -> list[tuple]:
         """`one` of each record, computed stage by stage over the list: parse them all, then
         validate them all, build, decide, render. The interpreter then runs one stage's code
-        many times in a row, and its caches stay warm: 15–20 % less time than record by
-        record (benchmarks/, batches of 8 to 64 records). Same results, same order."""
+        many times in a row, and its caches stay warm: 15–20 % less CPU than record by
+        record (benchmarks/bench.py prints both). Same results, same order."""
         for rec in recs:
             resolve(rec)
         cases = [checked(rec) for rec in recs]
@@ -201,7 +201,7 @@ class Pipeline:
             yield from self.staged(batch)
 
 
-STAGE = 32  # records per stage: 8 to 64 measured alike (benchmarks/), 256+ loses the gain
+STAGE = 32  # records per stage: 8 to 64 measured alike, 256 and more lose the gain
 
 
 def fragments(records: Iterable[Record], job: Job, post: Callable[[dict], dict] | None = None,

@@ -36,3 +36,4 @@ def test_bench_prints_figures_ratios_and_stages(tmp_path):
     stages = re.findall(r"^    (parse|validate|build|decide|render)\b.*?([\d.]+)  ", out, re.M)
     assert [s[0] for s in stages] == ["parse", "validate", "build", "decide", "render"]
     assert "all stages" in out
+    assert re.search(r"record by record\s+[\d.]+ µs, stage by stage \(32 records\)\s+[\d.]+ µs", out)
