@@ -100,33 +100,45 @@ class _Compiler:
                 self.inlining.discard(key)
             else:
                 self.out(depth, f"if not {self.func_for_ref(ref)}({x}): return False")
+        known = None  # the one type x is known to have past this schema's "type" test
         if "type" in s:
             types = s["type"] if isinstance(s["type"], list) else [s["type"]]
             test = " or ".join(_TYPE_TEST[t].format(x=x) for t in types)
             self.out(depth, f"if not ({test}): return False")
+            known = types[0] if len(types) == 1 else None
         if "enum" in s or "const" in s:
             values = s["enum"] if "enum" in s else [s["const"]]
             self.out(depth, f"if not ({self.enum_test(values, x)}): return False")
+        is_str = "" if known == "string" else f"{x}.__class__ is str and "
         if "minLength" in s:
-            self.out(depth, f"if {x}.__class__ is str and len({x}) < {int(s['minLength'])}: return False")
+            self.out(depth, f"if {is_str}len({x}) < {int(s['minLength'])}: return False")
         if "minimum" in s:
-            self.out(depth, f"if ({_TYPE_TEST['number'].format(x=x)}) and {x} < {s['minimum']!r}: return False")
+            is_num = "" if known in ("number", "integer") else f"({_TYPE_TEST['number'].format(x=x)}) and "
+            self.out(depth, f"if {is_num}{x} < {s['minimum']!r}: return False")
         if "pattern" in s:
             rx = self.const(re.compile(s["pattern"]))
-            self.out(depth, f"if {x}.__class__ is str and {rx}.search({x}) is None: return False")
+            self.out(depth, f"if {is_str}{rx}.search({x}) is None: return False")
         if "required" in s or "properties" in s or "additionalProperties" in s:
-            self.out(depth, f"if {x}.__class__ is dict:")
-            inner = depth + 1
-            for key in s.get("required", ()):
-                self.out(inner, f"if {key!r} not in {x}: return False")
-            for key, sub in s.get("properties", {}).items():
-                if sub is True or sub == {}:
-                    continue
+            if known == "object":
+                inner = depth
+            else:
+                self.out(depth, f"if {x}.__class__ is dict:")
+                inner = depth + 1
+            required = s.get("required", ())
+            props = {k: sub for k, sub in s.get("properties", {}).items() if not (sub is True or sub == {})}
+            for key in required:
+                if key not in props:
+                    self.out(inner, f"if {key!r} not in {x}: return False")
+            for key, sub in props.items():
                 v = self.var()
                 self.out(inner, f"{v} = {x}.get({key!r}, _MISSING)")
-                self.out(inner, f"if {v} is not _MISSING:")
-                self.emit(sub, v, inner + 1)
-                self.out(inner + 1, "pass")
+                if key in required:  # one look-up answers both "present" and "what"
+                    self.out(inner, f"if {v} is _MISSING: return False")
+                    self.emit(sub, v, inner)
+                else:
+                    self.out(inner, f"if {v} is not _MISSING:")
+                    self.emit(sub, v, inner + 1)
+                    self.out(inner + 1, "pass")
             ap = s.get("additionalProperties", True)
             if ap is False:
                 allowed = self.const(frozenset(s.get("properties", {})))
@@ -138,10 +150,13 @@ class _Compiler:
             if not isinstance(s["items"], dict):
                 raise Unsupported("items array")
             item = self.var()
-            self.out(depth, f"if {x}.__class__ is list:")
-            self.out(depth + 1, f"for {item} in {x}:")
-            self.emit(s["items"], item, depth + 2)
-            self.out(depth + 2, "pass")
+            at = depth
+            if known != "array":
+                self.out(depth, f"if {x}.__class__ is list:")
+                at = depth + 1
+            self.out(at, f"for {item} in {x}:")
+            self.emit(s["items"], item, at + 1)
+            self.out(at + 1, "pass")
         for sub in s.get("allOf", ()):
             self.emit(sub, x, depth)
         if "anyOf" in s:
