@@ -251,8 +251,8 @@ class Counts:
 class Chunk(NamedTuple):
     """A worker's answer for one piece of input: its output, framed for `render.Sink.write_block`."""
 
-    text: str
-    fragments: int  # fragments joined in `text`
+    data: bytes  # the joined fragments in UTF-8, encoded here rather than by the parent
+    fragments: int  # fragments joined in `data`
     error_lines: list  # stderr lines, in input order
     counts: Counts
 
@@ -283,7 +283,7 @@ def _worker_chunk(item) -> Chunk:
         if counts.add(meta) is not None:
             error_lines.append(meta[0])
     text, n = join(frags, pipeline.fmt)
-    return Chunk(text, n, error_lines, counts)
+    return Chunk(text.encode("utf-8", "backslashreplace"), n, error_lines, counts)
 
 
 def _work_items(items: Iterable[Record | Block], size: int) -> Iterator[Block | list]:

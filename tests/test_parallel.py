@@ -98,3 +98,35 @@ def test_staged_pipeline_equals_record_by_record():
         one = list(Pipeline(job).many(read_raw(inputs), staged=False))
         staged = list(Pipeline(job).many(read_raw(inputs), staged=True))
         assert len(one) > 40 and staged == one, command
+
+
+def test_sink_blocks_write_what_fragments_write():
+    """A worker's joined block, written as UTF-8 bytes or through a text stream, gives the
+    bytes that writing its fragments one by one gives, in every format's framing."""
+    import io
+
+    from hotline_cli import commands, render
+
+    spec = commands.COMMANDS["audit"]
+    frags = {"json": ['{"a": "ё"}', '{"b": 2}', '{"c": "\\u2028"}'], "text": ["один\n", "", "два\n", "три\n"],
+             "jsonl": ['{"a": 1}\n', '{"b": "щ"}\n'], "csv": ["x,y\n", "'=1,z\n"]}
+    for fmt, parts in frags.items():
+        def stream(encoding="utf-8"):
+            return io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="backslashreplace", newline="")
+
+        one = stream()
+        sink = render.Sink(one, fmt, spec)
+        for f in parts:
+            sink.write(f)
+        sink.close()
+        one.flush()
+        expected = one.buffer.getvalue()
+        for out in (stream(), io.StringIO()):  # UTF-8 with a byte stream; text only
+            sink = render.Sink(out, fmt, spec)
+            for block in (parts[:1], [], parts[1:]):
+                data, n = render.join(block, fmt)
+                sink.write_block(data.encode("utf-8"), n)
+            sink.close()
+            out.flush()
+            got = out.getvalue().encode("utf-8") if isinstance(out, io.StringIO) else out.buffer.getvalue()
+            assert got == expected, (fmt, type(out))
