@@ -9,7 +9,7 @@ import io
 import json
 import os
 import re
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 

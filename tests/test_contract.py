@@ -4,7 +4,7 @@ import copy
 import json
 
 import jsonschema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
