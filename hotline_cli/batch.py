@@ -280,8 +280,9 @@ def _worker_chunk(item) -> Chunk:
     frags, error_lines = [], []
     for frag, meta in pipeline.many(records, staged=True):
         frags.append(frag)
-        if counts.add(meta) is not None:
-            error_lines.append(meta[0])
+        error = counts.add(meta)
+        if error is not None:
+            error_lines.append(error)
     text, n = join(frags, pipeline.fmt)
     return Chunk(text.encode("utf-8", "backslashreplace"), n, error_lines, counts)
 
