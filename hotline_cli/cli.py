@@ -191,7 +191,7 @@ def run_batch(command: str, inputs, fmt: str, today, config_path, output, encodi
     if inputs == ["-"] and sys.stdin.isatty():
         click.echo("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…", err=True)
     if jobs is None:  # auto: both cores for a large export
-        jobs = (os.cpu_count() or 1) if input_size(inputs) >= PARALLEL_FROM_BYTES else 1
+        jobs = usable_cores() if input_size(inputs) >= PARALLEL_FROM_BYTES else 1
     if eml or fmt == "table":
         jobs = 1  # .eml files are written by this process; a table is built whole anyway
     tally = Tally(command)
@@ -217,6 +217,15 @@ def run_batch(command: str, inputs, fmt: str, today, config_path, output, encodi
 
 
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer than
+    the machine has: more workers than that would only take turns)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 class Tally:
