@@ -190,7 +190,7 @@ def stages(export: str, n: int) -> None:
     job = batch.Job("audit", "jsonl", date.fromisoformat(TODAY), DEFAULT, {"select": (), "ignore": ()})
     pipeline = batch.Pipeline(job)
     batch.tune_gc()
-    assert list(read_raw([export]))  # the reader's own code paths are loaded, like in a real run
+    assert next(iter(read_raw([export])))  # the reader's modules are loaded, as in a real run
 
     def loads():
         for line in lines:

@@ -237,8 +237,12 @@ class Tally:
         from hotline_cli.batch import Counts
 
         self.counts = Counts(command == "audit")
-        self.summary = self.counts.summary
         self.shown = False
+
+    @property
+    def summary(self):
+        """The audit summary (None for other commands)."""
+        return self.counts.summary
 
     def watch(self, pairs, progress: bool = True):
         """(fragment, meta) pairs of one process, passed through."""
