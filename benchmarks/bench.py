@@ -53,15 +53,15 @@ def make_case(i: int, rng: random.Random) -> dict:
             "created_at": f"2025-10-{rng.randint(1, 28):02d}",
             "asc": {"name": "Сервис", "email": f"asc{rng.randint(1, 300)}@example.ru"},
             "conclusion": rng.choices(["no_fault", None, "physical_damage", "operation_violation"], [60, 30, 5, 5])[0],
-            "documents": ["Акт выполненных работ № %d" % rng.randint(1000, 9999)],
+            "documents": [f"Акт выполненных работ № {rng.randint(1000, 9999)}"],
         })
     case = {
         "case_id": f"HL-BENCH-{i:07d}",
         "opened_at": _at(rng, rng.randint(1, 10)),
         "channel": rng.choices(["call", "site_form", "email"], [70, 20, 10])[0],
-        "client": {"name": name, "phone": "+7 9%02d 555-%02d-%02d" % (rng.randint(0, 99), rng.randint(0, 99),
-                                                                       rng.randint(0, 99))},
-        "product": {"category": rng.choices(CATEGORIES, [10] + [9] * 10)[0], "model": "M-%d" % rng.randint(1, 999),
+        "client": {"name": name, "phone": f"+7 9{rng.randint(0, 99):02d} 555-{rng.randint(0, 99):02d}-"
+                                                  f"{rng.randint(0, 99):02d}"},
+        "product": {"category": rng.choices(CATEGORIES, [10] + [9] * 10)[0], "model": f"M-{rng.randint(1, 999)}",
                     "price": rng.choice([None, 19990, 54990, 89990])},
         "city": {"name": city, "asc_count": rng.choice([None, 0, 1, 1, 2, 3]), "timezone": tz},
         "requests": requests,
@@ -73,7 +73,8 @@ def make_case(i: int, rng: random.Random) -> dict:
         case["hotline"] = {"second_asc_request": rng.choice([None, None, "40099999"]),
                            "consultation": rng.choice([None, {"l2": "Политика", "l3": "Обслуживание", "text": "..."}]),
                            "naumen_request": rng.choice([None, {"template": "Запрос от Горячей линии",
-                                                                "comment": "Клиент не согласен с заключением по заявке. "
+                                                                "comment": "Клиент не согласен с заключением по "
+                                                                           "заявке. "
                                                                            "Отчета от АСЦ на момент звонка нет, второй "
                                                                            "АСЦ в городе отсутствует"}]),
                            "site_form_advised": rng.random() < 0.8}
@@ -114,7 +115,8 @@ def broken_line(i: int, rng: random.Random, good: str) -> str:
     if kind == 0:
         return good[: len(good) // 2]  # truncated
     if kind == 1:
-        return good.replace('"channel": "call"', '"channel": "phone"').replace('"channel": "email"', '"channel": "fax"') \
+        return good.replace('"channel": "call"', '"channel": "phone"') \
+            .replace('"channel": "email"', '"channel": "fax"') \
             .replace('"channel": "site_form"', '"channel": "web"')
     if kind == 2:
         return good.replace('"opened_at": "2025-11-', '"opened_at": "2025-13-')
@@ -177,9 +179,11 @@ def stages(export: str, n: int) -> None:
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from datetime import date
 
-    from hotline_cli import batch, render
-    from hotline_cli.config import DEFAULT
-    from hotline_cli.sources import Record, read_raw, resolve
+    from hotline_cli.io import writers
+    from hotline_cli.io.records import Record
+    from hotline_cli.io.sources import read_raw, resolve
+    from hotline_cli.procedure.settings import DEFAULT
+    from hotline_cli.run import pipeline as batch
 
     lines = []
     with open(export, "rb") as fh:
@@ -204,7 +208,7 @@ def stages(export: str, n: int) -> None:
         the audit itself (whole-sample stages would keep every case alive at once)."""
         clock = time.process_time
         spent = [0.0] * 5
-        counts = batch.Counts(True)
+        counts = batch.Counts("audit")
         for start in range(0, len(lines), batch.STAGE):
             part = lines[start:start + batch.STAGE]
             t0 = clock()
@@ -216,10 +220,10 @@ def stages(export: str, n: int) -> None:
             t3 = clock()
             results = [pipeline.decide(rec, c) for rec, c in zip(recs, cases)]
             t4 = clock()
-            frags = [render.fragment(r, "jsonl", pipeline.spec) for r in results]
+            frags = [writers.fragment(r, "jsonl", pipeline.spec.view) for r in results]
             for r in results:
-                counts.add(render.meta(r))
-            render.join(frags, "jsonl")
+                counts.add(batch.meta(r))
+            writers.join(frags, "jsonl")
             t5 = clock()
             for k, (a, b) in enumerate(((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
                 spent[k] += b - a
@@ -230,7 +234,7 @@ def stages(export: str, n: int) -> None:
     base = (time.process_time() - t) / len(lines) * 1e6
     spent = min((run() for _ in range(3)), key=sum)
     names = ["parse (strict JSON: duplicate keys, NaN, depth…)", "validate (the published schema, compiled)",
-             "build the typed case (dates in the case's zone)", "decide: triage, clocks, 21 audit rules",
+             "build the typed case (dates in the case's zone)", "decide: the journey, 25 audit rules",
              "render jsonl, count for the summary"]
     rows = [(name, sec / len(lines) * 1e6) for name, sec in zip(names, spent)]
     print(f"(e) where the time goes, one process, CPU µs per case ({len(lines)} records, stage by stage):")
@@ -315,7 +319,8 @@ def main() -> int:
     empty = median_wall([sys.executable, "-c", "pass"], args.triage_runs)
     tri = median_wall(hotline_cmd() + ["triage", one], args.triage_runs)
     print(f"(d) python3 -c pass, median:    {empty * 1000:7.1f} ms")
-    print(f"    hotline triage (one case):  {tri * 1000:7.1f} ms  (target < 120 ms; {tri / empty:.1f}x an empty interpreter)")
+    print(f"    hotline triage (one case):  {tri * 1000:7.1f} ms  "
+          f"(target < 120 ms; {tri / empty:.1f}x an empty interpreter)")
     if args.stages:
         stages(export, args.stages)
     if not args.keep:

@@ -9,7 +9,6 @@ from hotline_cli.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-PROCEDURE = ROOT.parent / "shared" / "procedure" / "disagree-no-fault.ru.txt"
 
 
 class Run:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, write_jsonl
-from hotline_cli.audit import RULES, select_rules
+from hotline_cli.procedure.audit import CODES as RULES
+from hotline_cli.procedure.audit import select_rules
 
 AUDIT = sorted((FIXTURES / "audit").glob("*.json"))
 
@@ -41,8 +42,9 @@ def test_every_code_has_a_hit_and_a_near_miss():
 
 def test_rule_codes_are_the_specs():
     assert sorted(RULES) == ["HL001", "HL101", "HL102", "HL103", "HL104", "HL105", "HL106", "HL107",
-                             "HL201", "HL202", "HL203", "HL204", "HL205", "HL206", "HL207", "HL208",
-                             "HL209", "HL210", "HL211", "HL301", "HL302", "HL303"]
+                             "HL108", "HL109", "HL201", "HL202", "HL203", "HL204", "HL205", "HL206",
+                             "HL207", "HL208", "HL209", "HL210", "HL211", "HL212", "HL301", "HL302",
+                             "HL303", "HL304"]
 
 
 def test_absent_parts_are_not_audited(hl, tmp_path, make_case):
@@ -71,7 +73,7 @@ def test_summary_totals_add_up(hl):
         max(1, sum(1 for line in p.read_text(encoding="utf-8").splitlines() if line.strip()))
         for p in files if p.suffix == ".jsonl")
     assert read == inputs
-    sit_lines = lines[lines.index("По ситуациям:") + 1:]
+    sit_lines = lines[lines.index("По ситуациям при обращении:") + 1:]
     assert sum(int(x.rsplit(":", 1)[1]) for x in sit_lines) == read - invalid
 
 
@@ -100,7 +102,7 @@ def test_select_and_ignore(hl):
     assert codes("--select", "HL205", "--select", "HL207", "--ignore", "HL205") == ["HL207"]
     run = hl("audit", f, "--select", "HL999")
     assert run.code == 2 and "HL999" in run.err
-    assert [r.code for r in select_rules(["hl30"])] == ["HL301", "HL302", "HL303"]
+    assert [r.code for r in select_rules(["hl30"])] == ["HL301", "HL302", "HL303", "HL304"]
 
 
 def test_csv_is_one_row_per_finding(hl):

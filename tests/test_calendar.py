@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hotline_cli.calendar_ru import CORRECTIONS, DECREES, CalendarError, Overrides, ProductionCalendar
+from hotline_cli.procedure.calendar import CalendarError, Overrides, ProductionCalendar
+from hotline_cli.procedure.calendar_data import CORRECTIONS, DECREES
 
 OFFICIAL = json.loads((Path(__file__).parent / "data" / "official_calendar_ru.json").read_text(encoding="utf-8"))
 CAL = ProductionCalendar()

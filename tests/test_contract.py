@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from hotline_cli.contract import fast_validator, load_schema, validate
-from hotline_cli.schema_compiler import Unsupported, compile_schema
+from hotline_cli.io.contract import fast_validator, load_schema, validate
+from hotline_cli.io.schema_compiler import Unsupported, compile_schema
 
 FULL = jsonschema.Draft202012Validator(load_schema())
 FAST = fast_validator()

@@ -51,7 +51,7 @@ def test_await_documents_then_engineer_request(hl, tmp_path, make_case):
 
 
 def test_engineer_request_copies_subject_priority(hl, tmp_path, make_case):
-    case = make_case()
+    case = make_case(channel="site_form")  # the client's request through the site: the expert's stage
     case["requests"][0]["documents"] = ["Акт выполненных работ № 5512"]
     r = esc(hl, tmp_path, case, "--engineer", "ivanov@example.ru")
     m = r["message"]
@@ -73,12 +73,13 @@ def test_engineer_request_copies_subject_priority(hl, tmp_path, make_case):
      "ВАЖНО: клиент намерен обратиться в Роспотребнадзор; действовать в ущерб имиджу компании (подрыв имиджа)."),
 ])
 def test_intent_line_exactly_when_client_intent_is_present(hl, tmp_path, make_case, intents, line):
-    body = esc(hl, tmp_path, make_case(client_intent=intents), "--engineer", "e@x.ru")["message"]["body"]
+    body = esc(hl, tmp_path, make_case(channel="site_form", client_intent=intents), "--engineer",
+               "e@x.ru")["message"]["body"]
     assert line in body.split("\n")
 
 
 def test_responsibility_list_and_missing_engineer(hl, tmp_path, make_case):
-    r = esc(hl, tmp_path, make_case())
+    r = esc(hl, tmp_path, make_case(channel="site_form"))
     assert r["message"]["to"] == ""
     assert any("routing.engineers" in w and "washing_machine" in w for w in r["warnings"])
     cfg = tmp_path / "c.toml"
@@ -86,7 +87,7 @@ def test_responsibility_list_and_missing_engineer(hl, tmp_path, make_case):
                    '[[routing.engineers]]\ncategory = "washing_machine"\nemail = "wm@example.ru"\n'
                    '[[routing.engineers]]\ncategory = "washing_machine"\ncity = "Казань"\nemail = "kzn@example.ru"\n',
                    encoding="utf-8")
-    m = esc(hl, tmp_path, make_case(), "--config", cfg)["message"]
+    m = esc(hl, tmp_path, make_case(channel="site_form"), "--config", cfg)["message"]
     assert (m["to"], m["cc"]) == ("kzn@example.ru", [ASC, "boss@example.ru"])
 
 
@@ -172,7 +173,7 @@ def test_no_request_has_no_step(hl, tmp_path, make_case):
 
 
 def test_eml_parses_back(hl, tmp_path, make_case):
-    case = make_case(client_intent=["court"])
+    case = make_case(channel="site_form", client_intent=["court"])
     out = tmp_path / "m.eml"
     esc(hl, tmp_path, case, "--engineer", "ivanov@example.ru", "--eml", out)
     msg = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)
@@ -185,14 +186,14 @@ def test_eml_parses_back(hl, tmp_path, make_case):
 
 
 def test_eml_header_injection_is_impossible(hl, tmp_path, make_case):
-    case = make_case()
+    case = make_case(channel="site_form")
     case["client"]["name"] = "Иванов\r\n Bcc: x@y.ru\r\nX-Evil: 1"
     case["requests"][0]["asc"]["email"] = "asc@example.ru\r\nBcc: x@y.ru"
     out = tmp_path / "m.eml"
     r = esc(hl, tmp_path, case, "--engineer", "ivanov@example.ru", "--eml", out)
     msg = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)
     assert msg["Bcc"] is None and msg["X-Evil"] is None
-    assert set(k.lower() for k in msg.keys()) <= {"to", "cc", "subject", "x-priority", "importance", "priority",
+    assert {k.lower() for k in msg} <= {"to", "cc", "subject", "x-priority", "importance", "priority",
                                                  "x-unsent", "content-type", "content-transfer-encoding",
                                                  "mime-version"}
     assert "\n" not in msg["Subject"] and msg["Subject"].startswith("Не согласен")

@@ -57,7 +57,8 @@ def test_re_request_starts_a_new_cycle_and_answer_stops_both(hl, tmp_path, make_
         ("engineer_reply", 1, "2025-10-31", "2025-11-06", "2025-11-10", "missed"),
         # Fri 7.11 → Mon 10, Tue 11, Wed 12
         ("engineer_reply", 2, "2025-11-07", "2025-11-12", "2025-11-10", "met")]
-    assert r["next_actions"] == []
+    # fed back on Tue 11.11 and accepted, not closed yet: closing is due that day
+    assert [(a["due"], a["action"]) for a in r["next_actions"]] == [("2025-11-11", "close")]
     # the order of events in the export does not matter
     random.Random(7).shuffle(events)
     assert clocks(followup(hl, tmp_path, make_case(events=events), "2025-11-20")) == clocks(r)
@@ -103,9 +104,12 @@ def test_start_on_a_non_working_day_and_new_year(hl, tmp_path, make_case):
 
 
 def test_no_expert_call_no_promise_clock(hl, tmp_path, make_case):
-    r = followup(hl, tmp_path, make_case(channel="email"), "2025-11-06")
+    r = followup(hl, tmp_path, make_case(channel="site_form"), "2025-11-06")
     assert clocks(r) == [("client_promise", None, None, None, None, "not_started"),
                          ("engineer_reply", None, None, None, None, "not_started")]
+    # the direct e-mail flow has no promise at all: nobody phones this client
+    r = followup(hl, tmp_path, make_case(channel="email"), "2025-11-06")
+    assert clocks(r) == [("engineer_reply", None, None, None, None, "not_started")]
 
 
 # (demand, claim date, extra, satisfied, today, due, status, days_late, penalty) by hand, price 54 990 ₽

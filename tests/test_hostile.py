@@ -92,7 +92,7 @@ def test_unreadable_file(hl, tmp_path, monkeypatch, make_case):
 def test_output_is_atomic(hl, tmp_path, monkeypatch):
     out = tmp_path / "report.jsonl"
     out.write_text("old report\n", encoding="utf-8")
-    from hotline_cli import render
+    from hotline_cli.io import writers as render
 
     real = render.Sink.write
     calls = {"n": 0}

@@ -28,7 +28,7 @@ def test_parallel_output_equals_serial(tmp_path):
 
 def _flat(items):
     """read_blocks' items as the records a worker makes of them."""
-    from hotline_cli.sources import Block, block_records
+    from hotline_cli.io.sources import Block, block_records
 
     out = []
     for item in items:
@@ -49,7 +49,7 @@ BLOCK_CASES = {
 
 
 def test_blocks_give_the_records_of_the_line_reader(tmp_path):
-    from hotline_cli.sources import read_blocks, read_raw
+    from hotline_cli.io.sources import read_blocks, read_raw
 
     for name, data in BLOCK_CASES.items():
         p = tmp_path / name
@@ -87,9 +87,9 @@ def test_staged_pipeline_equals_record_by_record():
     """Pipeline.many in stages gives what it gives record by record, for every command."""
     from datetime import date
 
-    from hotline_cli.batch import Job, Pipeline
-    from hotline_cli.config import DEFAULT
-    from hotline_cli.sources import read_raw
+    from hotline_cli.io.sources import read_raw
+    from hotline_cli.procedure.settings import DEFAULT
+    from hotline_cli.run.pipeline import Job, Pipeline
 
     inputs = [str(FIXTURES / "audit"), str(FIXTURES / "export.jsonl"), str(FIXTURES / "cases")]
     for command in ("triage", "followup", "escalate", "summarize", "audit"):
@@ -105,9 +105,10 @@ def test_sink_blocks_write_what_fragments_write():
     bytes that writing its fragments one by one gives, in every format's framing."""
     import io
 
-    from hotline_cli import commands, render
+    from hotline_cli.io import writers as render
+    from hotline_cli.run import commands
 
-    spec = commands.COMMANDS["audit"]
+    spec = commands.COMMANDS["audit"].view
     frags = {"json": ['{"a": "ё"}', '{"b": 2}', '{"c": "\\u2028"}'], "text": ["один\n", "", "два\n", "три\n"],
              "jsonl": ['{"a": 1}\n', '{"b": "щ"}\n'], "csv": ["x,y\n", "'=1,z\n"]}
     for fmt, parts in frags.items():

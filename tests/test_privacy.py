@@ -25,14 +25,14 @@ def test_no_personal_data_in_any_format(hl, command, fmt):
 
 def test_masks_are_stable_and_the_same_for_the_same_client(hl):
     # both fixtures are the same client: an engineer request and an HPCC request, each with the name in the subject
-    a = hl("escalate", FIXTURES / "cases" / "r7_second_asc.json", "--today", "2025-11-05", "--engineer", "e@x.ru",
+    a = hl("escalate", FIXTURES / "journeys" / "site_form_new.json", "--today", "2025-11-05", "--engineer", "e@x.ru",
            "--format", "jsonl", "--mask-pii").jsonl()[0]
     b = hl("escalate", FIXTURES / "cases" / "r9_naumen.json", "--today", "2025-11-05",
            "--format", "jsonl", "--mask-pii").jsonl()[0]
     token = a["message"]["subject"].split(". ", 1)[1].split()[0]
     assert token.startswith("<фио:") and len(token) == len("<фио:12345678>")
     assert token in b["message"]["subject"]  # the same client in two cases: the same token
-    again = hl("escalate", FIXTURES / "cases" / "r7_second_asc.json", "--today", "2025-11-05", "--engineer",
+    again = hl("escalate", FIXTURES / "journeys" / "site_form_new.json", "--today", "2025-11-05", "--engineer",
                "e@x.ru", "--format", "jsonl", "--mask-pii").jsonl()[0]
     assert again == a
     assert "<тел:" in a["message"]["body"] and PHONE not in a["message"]["body"]

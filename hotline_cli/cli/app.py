@@ -1,0 +1,676 @@
+"""The shell: Click options and commands, printing, exit codes, signals, the clock and the
+environment. Nothing is decided here.
+
+Exit status (the CLI contract): 0 done; 1 audit found an error-level finding; 2 usage
+error, a broken configuration, an output that cannot be written, or at least one
+unreadable/invalid record (2 wins over 1); 130 Ctrl-C; 143 SIGTERM; 129 SIGHUP.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import IO, Any, NoReturn
+
+import click
+
+from hotline_cli import __version__
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class PipeClosed(BaseException):
+    """The reader of standard output went away (| head): end quietly, status 0. A
+    BaseException, so that Click's own EPIPE handling (status 1) never sees it."""
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwind (temporary files removed, workers stopped), then exit 128+N."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class RussianHelp:
+    """Click's own help headings in Russian (the rest of the help text is ours)."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        opt = super().get_help_option(ctx)  # type: ignore[misc]
+        if opt is not None:
+            opt.help = "Показать эту справку и выйти."
+        return opt
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), "Использование: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        opts = [rv for p in self.get_params(ctx) if (rv := p.get_help_record(ctx)) is not None]  # type: ignore[attr-defined]
+        if opts:
+            with formatter.section("Параметры"):
+                formatter.write_dl(opts)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):  # type: ignore[attr-defined]
+            cmd = self.get_command(ctx, name)  # type: ignore[attr-defined]
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=80)))
+        if rows:
+            with formatter.section("Команды"):
+                formatter.write_dl(rows)
+
+
+# Click's own usage messages, in the operator's language
+_USAGE_RU = (
+    ("Invalid value for", "неверное значение"),
+    ("Invalid value", "неверное значение"),
+    ("is not one of", "не из списка"),
+    ("No such option", "нет такого параметра"),
+    ("No such command", "нет такой команды"),
+    ("Missing argument", "не указан аргумент"),
+    ("Missing option", "не указан параметр"),
+    ("Got unexpected extra arguments", "лишние аргументы"),
+    ("Got unexpected extra argument", "лишний аргумент"),
+    ("requires an argument", "требует значения"),
+    ("is not a valid integer", "— не целое число"),
+    ("is not in the range", "вне допустимого диапазона"),
+    ("Did you mean", "Возможно, имелось в виду"),
+)
+
+
+def _usage_ru(message: str) -> str:
+    for en, ru in _USAGE_RU:
+        message = message.replace(en, ru)
+    return message
+
+
+def show_usage_error(e: click.UsageError) -> None:
+    cmd = e.ctx.command_path if e.ctx is not None else "hotline"
+    say(f"hotline: ошибка в вызове: {_usage_ru(e.format_message())}")
+    say(f"Справка: {cmd} --help")
+
+
+def say(line: str) -> None:
+    """One line to standard error, made safe for a terminal."""
+    from hotline_cli.io.safe import safe_text
+
+    try:
+        sys.stderr.write(safe_text(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+class Command(RussianHelp, click.Command):
+    pass
+
+
+class Group(RussianHelp, click.Group):
+    command_class = Command
+    group_class = type  # subgroups are Groups too (click: type means "same class")
+
+
+class DateParam(click.ParamType):
+    name = "ГГГГ-ММ-ДД"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        from hotline_cli.procedure.calendar_data import MAX_YEAR, MIN_YEAR
+
+        try:
+            d = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(f"«{value}» — не дата; ожидается ГГГГ-ММ-ДД, например 2025-11-05", param, ctx)
+        if not MIN_YEAR <= d.year <= MAX_YEAR:
+            self.fail(f"«{value}» вне поддерживаемых лет {MIN_YEAR}–{MAX_YEAR}", param, ctx)
+        return d
+
+
+DATE = DateParam()
+FORMATS = ["text", "json", "jsonl", "csv", "table"]
+
+
+# ------------------------------------------------------------------ shared options
+
+def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every case command takes, declared once."""
+    decorators = [
+        click.argument("inputs", nargs=-1, metavar="[INPUT]..."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                     help="text — для человека; jsonl — объект на дело в строке; json — один массив; "
+                          "csv и table — строки таблицы."),
+        click.option("--today", "--as-of", "today", type=DATE, default=None,
+                     help="Дата, на которую судить сроки (ГГГГ-ММ-ДД); события после неё не учитываются. "
+                          "По умолчанию — сегодня в часовом поясе дела."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="HOTLINE_CONFIG",
+                     default=None, help="Файл настроек (TOML или JSON); также переменная HOTLINE_CONFIG."),
+        click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+                     help="Записать результат в файл (атомарно) вместо стандартного вывода."),
+        click.option("--encoding", default="utf-8", show_default=True,
+                     help="Кодировка входных файлов, например cp1251 или utf-16."),
+        click.option("--mask-pii", is_flag=True, default=False,
+                     help="Скрыть ФИО, телефоны и e-mail клиентов (стабильный короткий хеш; ключ — "
+                          "переменная HOTLINE_PII_SALT)."),
+    ]
+    for d in reversed(decorators):
+        f = d(f)
+    return f
+
+
+INPUT_HELP = ("INPUT — файл .json (дело или массив дел), .jsonl (дело в строке), папка (все .json/.jsonl "
+              "рекурсивно) или «-»; без INPUT читается стандартный ввод.")
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", "-V", prog_name="hotline", message="%(prog)s %(version)s",
+                      help="Показать версию и выйти.")
+def cli() -> None:
+    """hotline — решения и аудит по статье ГЛ «Клиент не согласен с заключением мастера,
+    что техника исправна».
+
+    \b
+    Команды для дела или выгрузки дел:
+      triage     ситуация, что делать и говорить оператору
+      escalate   следующее сообщение эксперта / агента Usedesk
+      followup   сроки (рабочие дни) и что пора сделать
+      summarize  итоговая консультация для GSIS
+      audit      проверка выгрузки на соответствие статье
+      workdays   производственный календарь РФ
+    """
+
+
+# ------------------------------------------------------------------ running a batch
+
+class Problem(click.ClickException):
+    """A configuration, output or option problem: one Russian line, exit 2."""
+
+    exit_code = EXIT_INPUT
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        say(f"hotline: {self.message}")
+
+
+def _load_settings(path: str | None) -> Any:
+    from hotline_cli.io.config_file import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as e:
+        raise Problem(str(e)) from None
+
+
+def today_in(tzname: str) -> date:
+    """Today's date in a case's time zone: the one place that reads the clock."""
+    from hotline_cli.procedure.case import zone
+
+    return datetime.now(zone(tzname)).date()
+
+
+def _refuse_output_over_input(output: str | None, inputs: list[str]) -> None:
+    """`-o` naming one of the inputs would replace it: refused before anything is read."""
+    if not output or not os.path.exists(output):
+        return
+    from hotline_cli.io.sources import STDIN, expand_inputs
+
+    for name, problem in expand_inputs(inputs):
+        if problem is None and name != STDIN:
+            try:
+                same = os.path.samefile(name, output)
+            except OSError:
+                same = False
+            if same:
+                raise Problem(f"{output}: это один из входных файлов — результат заменил бы его; "
+                              "укажите другой файл в --output")
+
+
+def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None,
+              output: str | None, encoding: str, mask_pii: bool, options: dict[str, Any] | None = None,
+              jobs: int | None = 1) -> int:
+    from hotline_cli.io import sources, writers
+    from hotline_cli.run import pipeline
+    from hotline_cli.run.commands import COMMANDS
+
+    spec = COMMANDS[command]
+    options = dict(options or {})
+    eml = options.pop("eml", None)
+    job = pipeline.Job(command, fmt, today, _load_settings(config_path), options, mask_pii,
+                       os.environ.get("HOTLINE_PII_SALT", ""), clock=today_in)
+    try:
+        job.prepare()
+    except ValueError as e:
+        raise Problem(str(e)) from None
+    names = list(inputs) or ["-"]
+    _refuse_output_over_input(output, names)
+    if names == ["-"] and sys.stdin.isatty():
+        say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
+    if jobs is None:  # auto: every usable core for a large export
+        jobs = usable_cores() if sources.input_size(names) >= PARALLEL_FROM_BYTES else 1
+    if eml or fmt == "table":
+        jobs = 1  # .eml files are written by this process; a table is built whole anyway
+    tally = Tally(command)
+    progress = output is not None or not sys.stdout.isatty()
+    with open_output(output) as out:
+        sink = writers.Sink(out, fmt, spec.view)
+        if jobs > 1:
+            from hotline_cli.run.pool import chunks_parallel
+
+            chunks = chunks_parallel(sources.read_blocks(names, encoding), job, jobs)
+            for chunk in tally.watch_chunks(chunks, progress):
+                sink.write_block(chunk.data, chunk.fragments)
+        else:
+            post = EmlWriter(eml).write if eml else None
+            pairs = pipeline.fragments(sources.read_raw(names, encoding), job, post=post,
+                                       staged="-" not in names)
+            for frag, _meta in tally.watch(pairs, progress):
+                sink.write(frag)
+        sink.close(spec.trailer(tally.summary))
+    s = tally.summary
+    if s is not None and fmt != "text" and sys.stderr.isatty():
+        say(f"hotline {command}: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
+            f"с предупреждениями {s.with_warnings}, без замечаний {s.clean}")
+    return tally.exit_code()
+
+
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer than
+    the machine has: more workers than that would only take turns)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Tally:
+    """Counts results on their way out (pipeline.Counts); prints each bad record's message
+    to stderr; shows progress on a terminal's stderr for long runs (never on stdout, never
+    when piped)."""
+
+    def __init__(self, command: str):
+        from hotline_cli.run.pipeline import Counts
+
+        self.counts = Counts(command)
+        self.shown = False
+
+    @property
+    def summary(self) -> Any:
+        """The command's summary (audit's; None for other commands)."""
+        return self.counts.summary
+
+    def watch(self, pairs: Iterator[Any], progress: bool = True) -> Iterator[Any]:
+        """(fragment, meta) pairs of one process, passed through."""
+        show = progress and sys.stderr.isatty()
+        add = self.counts.add
+        for pair in pairs:
+            error = add(pair[1])
+            if error is not None:
+                self._error(error)
+            if show and self.counts.read % 5000 == 0:
+                self._progress()
+            yield pair
+        self._done()
+
+    def watch_chunks(self, chunks: Iterator[Any], progress: bool = True) -> Iterator[Any]:
+        """Chunks of worker processes (pool.Chunk), passed through."""
+        show = progress and sys.stderr.isatty()
+        for chunk in chunks:
+            before = self.counts.read
+            self.counts.merge(chunk.counts)
+            if chunk.error_lines:
+                self._error(*chunk.error_lines)
+            if show and self.counts.read // 5000 != before // 5000:
+                self._progress()
+            yield chunk
+        self._done()
+
+    def _error(self, *lines: str) -> None:
+        """Bad records' lines (already made safe: views.error_line). Written straight to
+        stderr: click.echo asks isatty and flushes per line, 0.2 s a 1 000 lines."""
+        if self.shown:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            self.shown = False
+        sys.stderr.write("".join(f"hotline: {line}\n" for line in lines))
+        sys.stderr.flush()
+
+    def _progress(self) -> None:
+        sys.stderr.write(f"\rобработано дел: {self.counts.read}…")
+        sys.stderr.flush()
+        self.shown = True
+
+    def _done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            sys.stderr.flush()
+            self.shown = False
+
+    def exit_code(self) -> int:
+        if self.counts.errors:
+            return EXIT_INPUT
+        if self.counts.findings_error:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+class EmlWriter:
+    """--eml PATH: one .eml file (PATH ends in .eml) or a folder of <case id>.eml files,
+    each name unique in the run and safe on Windows and Linux."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.single = path.lower().endswith(".eml")
+        self.written = 0
+        self.used: set[str] = set()
+
+    def write(self, r: dict[str, Any]) -> dict[str, Any]:
+        from hotline_cli.io.atomic import OutputError, write_bytes
+        from hotline_cli.io.eml import eml_bytes
+
+        m = r.get("message")
+        if not m:
+            return r
+        if self.single and self.written:
+            r["warnings"].append(f"--eml {self.path} — один файл, и он уже записан для другого дела: "
+                                 "для нескольких дел укажите папку")
+            return r
+        try:
+            target = self._target(r["case_id"] or "case")
+            write_bytes(target, eml_bytes(m, r["warnings"]))
+        except OutputError as e:
+            raise Problem(str(e)) from None
+        r["eml"] = target
+        self.written += 1
+        return r
+
+    def _target(self, case_id: str) -> str:
+        if self.single:
+            return self.path
+        from hotline_cli.io.atomic import OutputError
+        from hotline_cli.io.names import file_name
+
+        try:
+            os.makedirs(self.path, exist_ok=True)
+        except OSError as e:
+            from hotline_cli.io.atomic import os_error_ru
+
+            raise OutputError(f"{self.path}: папку для .eml не создать: {os_error_ru(e)}") from None
+        name = file_name(case_id, self.used)
+        self.used.add(name.casefold())
+        return os.path.join(self.path, name + ".eml")
+
+
+class open_output:
+    """stdout, or a file written atomically (io.atomic)."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.file: Any = None
+
+    def __enter__(self) -> IO[str]:
+        if not self.path:
+            out = sys.stdout
+            if hasattr(out, "reconfigure"):
+                out.reconfigure(errors="backslashreplace")
+            return out
+        from hotline_cli.io.atomic import AtomicFile, OutputError
+
+        self.file = AtomicFile(self.path)
+        try:
+            return self.file.__enter__()
+        except OutputError as e:
+            raise Problem(str(e)) from None
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self.file is None:
+            if exc_type is None:
+                sys.stdout.flush()
+            return
+        from hotline_cli.io.atomic import OutputError
+
+        try:
+            self.file.__exit__(exc_type, exc, tb)
+        except OutputError as e:
+            raise Problem(str(e)) from None
+
+
+# ------------------------------------------------------------------ commands
+
+def _run(command: str, *args: Any, **kw: Any) -> NoReturn:
+    try:
+        code = run_batch(command, *args, **kw)
+    except BrokenPipeError:
+        raise PipeClosed() from None
+    sys.exit(code)
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+def triage(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
+           encoding: str, mask_pii: bool) -> None:
+    """Ситуация статьи для дела: что делать, что сказать клиенту, что оформить (правила R0–R9)."""
+    _run("triage", inputs, fmt, today, config_path, output, encoding, mask_pii)
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+def followup(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
+             encoding: str, mask_pii: bool) -> None:
+    """Сроки дела в рабочих днях: обещание клиенту, ответ инженера (по циклам), требования
+    потребителя — статус на дату и что пора сделать."""
+    _run("followup", inputs, fmt, today, config_path, output, encoding, mask_pii)
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+@click.option("--engineer", metavar="EMAIL", default=None,
+              help="Ответственный инженер (поверх списка ответственных из настроек).")
+@click.option("--urgent", is_flag=True, default=False,
+              help="Добавить в копию адрес «в крайнем случае» (оперативное решение вопроса).")
+@click.option("--eml", "eml", type=click.Path(), default=None,
+              help="Записать письмо в формате RFC 5322: файл .eml, а для нескольких дел — папку.")
+@click.option("--question", "questions", multiple=True,
+              help="Конкретный вопрос инженеру (можно несколько); по умолчанию — о ремонте в рамках "
+                   "лояльности или актировании.")
+def escalate(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
+             encoding: str, mask_pii: bool, engineer: str | None, urgent: bool, eml: str | None,
+             questions: tuple[str, ...]) -> None:
+    """Следующий шаг эксперта или агента Usedesk по делу и письмо, если оно нужно сейчас:
+    кому, копия, приоритет, тема, текст, вложения."""
+    _run("escalate", inputs, fmt, today, config_path, output, encoding, mask_pii,
+         {"engineer": engineer, "urgent": urgent, "eml": eml, "questions": list(questions)})
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    return [c for v in values for c in v.split(",") if c.strip()]
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+@click.option("--select", multiple=True, metavar="КОДЫ",
+              help="Проверять только эти правила (через запятую; префикс HL2 — все HL2xx).")
+@click.option("--ignore", multiple=True, metavar="КОДЫ", help="Не проверять эти правила (через запятую или префикс).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+              help="Процессов для проверки (0 или не указано — авто: все ядра для выгрузок от 4 МБ).")
+def audit(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
+          encoding: str, mask_pii: bool, select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None) -> None:
+    """Проверка выгрузки дел на соответствие статье: правила HL001–HL304, находки по делам
+    и итог для супервайзера. Код выхода 1 — есть находки уровня «ошибка»."""
+    _run("audit", inputs, fmt, today, config_path, output, encoding, mask_pii,
+         {"select": _codes(select), "ignore": _codes(ignore)}, jobs=jobs or None)
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@batch_options
+def summarize(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
+              encoding: str, mask_pii: bool) -> None:
+    """Итоговая консультация GSIS: «Описание заказчика» с обязательной первой фразой,
+    что сделано и результат; «Примечания» со ссылками на тикеты."""
+    _run("summarize", inputs, fmt, today, config_path, output, encoding, mask_pii)
+
+
+# ------------------------------------------------------------------ workdays
+
+def workday_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+                     help="Записать результат в файл (атомарно) вместо стандартного вывода.")(f)
+    f = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="HOTLINE_CONFIG",
+                     default=None, help="Файл настроек с переопределениями календаря.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                     help="text — для человека; json/jsonl — один объект; csv/table — строки (для года — по дням).")(f)
+    return f
+
+
+@cli.group(cls=Group, context_settings=CONTEXT)
+def workdays() -> None:
+    """Производственный календарь РФ: рабочие дни с переносами и рабочими субботами."""
+
+
+def _calendar(config_path: str | None) -> Any:
+    from hotline_cli.procedure.calendar import ProductionCalendar
+
+    return ProductionCalendar(_load_settings(config_path).calendar)
+
+
+def _print_one(result: dict[str, Any], fmt: str, output: str | None) -> None:
+    from hotline_cli.io import writers
+    from hotline_cli.io.views import workdays_view
+
+    try:
+        with open_output(output) as out:
+            if fmt in ("json", "jsonl"):  # the contract: one object for workdays, never an array
+                out.write(writers.dumps(result) + "\n")
+                return
+            view = workdays_view(result)
+            sink = writers.Sink(out, fmt, view)
+            sink.write(writers.fragment(result, fmt, view))
+            sink.close()
+    except BrokenPipeError:
+        raise PipeClosed() from None
+
+
+def _calendar_call(fn: Callable[[], Any]) -> Any:
+    from hotline_cli.procedure.calendar import CalendarError
+
+    try:
+        return fn()
+    except CalendarError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+@workdays.command("add", context_settings=CONTEXT)
+@click.argument("start", type=DATE, metavar="ДАТА")
+@click.argument("n", type=click.IntRange(min=0), metavar="N")
+@workday_options
+def workdays_add(start: date, n: int, fmt: str, config_path: str | None, output: str | None) -> None:
+    """N-й рабочий день после ДАТЫ (отсчёт со следующего дня); N = 0 — сама ДАТА, если она рабочая,
+    иначе ближайший рабочий день."""
+    cal = _calendar(config_path)
+    end = _calendar_call(lambda: cal.add(start, n))
+    _print_one({"start": start.isoformat(), "n": n, "date": end.isoformat(),
+                "provisional": any(cal.provisional(y) for y in range(start.year, end.year + 1))}, fmt, output)
+
+
+@workdays.command("between", context_settings=CONTEXT)
+@click.argument("start", type=DATE, metavar="ДАТА1")
+@click.argument("end", type=DATE, metavar="ДАТА2")
+@workday_options
+def workdays_between(start: date, end: date, fmt: str, config_path: str | None, output: str | None) -> None:
+    """Число рабочих дней после ДАТЫ1 по ДАТУ2 включительно."""
+    cal = _calendar(config_path)
+    n = _calendar_call(lambda: cal.between(start, end))
+    lo, hi = sorted((start, end))
+    _print_one({"start": start.isoformat(), "end": end.isoformat(), "working_days": n,
+                "provisional": any(cal.provisional(y) for y in range(lo.year, hi.year + 1))}, fmt, output)
+
+
+@workdays.command("year", context_settings=CONTEXT)
+@click.argument("year", type=int, metavar="ГГГГ")
+@workday_options
+def workdays_year(year: int, fmt: str, config_path: str | None, output: str | None) -> None:
+    """Рабочие дни года, нерабочие будни, рабочие выходные (переносы) и предварительный ли календарь."""
+    cal = _calendar(config_path)
+    y = _calendar_call(lambda: cal.year(year))
+    days = sorted(y.non_working_weekdays | y.working_weekends)
+    _print_one({"year": year, "working_days": y.working_days,
+                "non_working_weekdays": sorted(d.isoformat() for d in y.non_working_weekdays),
+                "working_weekends": sorted(d.isoformat() for d in y.working_weekends),
+                "provisional": y.provisional, "source": y.source,
+                "days": [{"date": d.isoformat(), "working": d in y.working_weekends, "name": y.names.get(d) or ""}
+                         for d in days]}, fmt, output)
+
+
+# ------------------------------------------------------------------ entry point
+
+def _on_signal(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
+
+
+def _quiet_stdout() -> None:
+    """The reader is gone: point stdout at /dev/null so that the last flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the CLI; never lets a traceback reach the user for bad input, a closed pipe,
+    a full disk or a signal."""
+    from hotline_cli.io.atomic import OutputError, os_error_ru, remove_pending
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # not the main thread, or no such signal here
+            pass
+    code: int
+    try:
+        rv = cli.main(args=argv, prog_name="hotline", standalone_mode=False)
+        code = rv if isinstance(rv, int) else EXIT_OK
+    except click.exceptions.Exit as e:
+        code = e.exit_code
+    except click.UsageError as e:
+        show_usage_error(e)
+        code = e.exit_code
+    except click.ClickException as e:
+        e.show()
+        code = e.exit_code
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        say("\nпрервано")
+        code = EXIT_INTERRUPTED
+    except Terminated as e:
+        say(f"\nпрервано сигналом {signal.Signals(e.signum).name}")
+        code = 128 + e.signum
+    except (PipeClosed, BrokenPipeError):
+        _quiet_stdout()
+        code = EXIT_OK
+    except OutputError as e:
+        say(f"hotline: {e}")
+        code = EXIT_INPUT
+    except OSError as e:  # writing the output failed (a full disk…)
+        say(f"hotline: не удалось записать результат: {os_error_ru(e)}")
+        code = EXIT_INPUT
+    finally:
+        remove_pending()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+    except OSError as e:
+        say(f"hotline: не удалось записать результат: {os_error_ru(e)}")
+        _quiet_stdout()
+        code = max(code, EXIT_INPUT)
+    sys.exit(code)

@@ -1,0 +1,2 @@
+"""Reading, validating and writing: inputs into records, strict JSON, the schema check,
+the writers of every format, safe text, atomic files, .eml drafts, configuration files."""

@@ -1,0 +1,172 @@
+"""The case contract (schemas/case.schema.json): validation with messages a supervisor reads.
+
+Valid records take the fast path: the same schema file compiled once into a Python
+function (schema_compiler). Only a record that fails it is checked again by `jsonschema`
+(imported then, not at start-up) to list every problem with its JSON Pointer in Russian.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from hotline_cli.io.records import RecordError
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def schema_path(name: str) -> Path:
+    """The published schema: inside the installed package, or the repo's schemas/."""
+    for base in (_PACKAGE / "schemas", _PACKAGE.parent / "schemas"):
+        p = base / name
+        if p.is_file():
+            return p
+    raise FileNotFoundError(f"schema {name} is not installed")
+
+
+@cache
+def load_schema(name: str = "case.schema.json") -> dict:
+    with open(schema_path(name), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def fast_validator(name: str = "case.schema.json"):
+    from hotline_cli.io.schema_compiler import Unsupported, compile_schema
+
+    try:
+        return compile_schema(load_schema(name))
+    except Unsupported:  # a keyword the compiler does not know: let jsonschema decide
+        return _full_validator(name).is_valid
+
+
+@cache
+def _full_validator(name: str):
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(load_schema(name))
+
+
+def validate(data: Any, name: str = "case.schema.json") -> RecordError | None:
+    """None when `data` satisfies the schema, else the first problem and all the others."""
+    try:
+        if fast_validator(name)(data):
+            return None
+    except RecursionError:  # nesting deeper than the interpreter allows
+        return RecordError("", "слишком глубокая вложенность JSON")
+    errors = explain(data, name)
+    if not errors:  # the two validators disagree: never silently accept
+        return RecordError("", "запись не соответствует схеме дела")
+    first = errors[0]
+    return RecordError(first["path"], first["message"], errors[1:] or None)
+
+
+def explain(data: Any, name: str = "case.schema.json") -> list[dict]:
+    """Every schema problem as {path, message}, ordered by position in the record."""
+    validator = _full_validator(name)
+    out: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    try:
+        errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    except RecursionError:
+        return [{"path": "", "message": "слишком глубокая вложенность JSON"}]
+    for err in errors:
+        for leaf in _leaves(err):
+            item = _describe(leaf)
+            key = (item["path"], item["message"])
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    return out
+
+
+def _leaves(err):
+    # anyOf/allOf: report the sub-errors that explain it, not the combinator itself
+    if err.validator in ("anyOf", "oneOf") and err.context:
+        # prefer the branch that got furthest (a timestamp pattern over "not null")
+        best = [e for e in err.context if e.validator != "type"] or err.context
+        yield from _leaves(sorted(best, key=lambda e: -len(e.absolute_path))[0])
+        return
+    if err.validator in ("allOf", "if", "then") and err.context:
+        for e in err.context:
+            yield from _leaves(e)
+        return
+    yield err
+
+
+def pointer(parts) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+_TYPE_RU = {
+    "string": "строка",
+    "number": "число",
+    "integer": "целое число",
+    "boolean": "true или false",
+    "object": "объект",
+    "array": "массив",
+    "null": "null",
+}
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return type(v).__name__
+
+
+def _show(v: Any) -> str:
+    try:
+        text = json.dumps(v, ensure_ascii=False)
+    except (RecursionError, ValueError):
+        return "(значение не показать: слишком глубокое)"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(err) -> dict:
+    parts = list(err.absolute_path)
+    v = err.validator
+    if v == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else "?"
+        return {"path": pointer(parts + [missing]), "message": f"нет обязательного поля «{missing}»"}
+    if v == "enum":
+        allowed = ", ".join("null" if x is None else str(x) for x in err.validator_value)
+        return {"path": pointer(parts),
+                "message": f"значение {_show(err.instance)} не допускается; ожидается одно из: {allowed}"}
+    if v == "const":
+        return {"path": pointer(parts),
+                "message": f"значение {_show(err.instance)} не допускается; ожидается {_show(err.validator_value)}"}
+    if v == "type":
+        want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        want_ru = " или ".join(_TYPE_RU.get(w, str(w)) for w in want)
+        got = _TYPE_RU.get(_json_type(err.instance), _json_type(err.instance))
+        return {"path": pointer(parts), "message": f"ожидается {want_ru}, а здесь {got} {_show(err.instance)}"}
+    if v == "minLength":
+        return {"path": pointer(parts), "message": "пустая строка не допускается"}
+    if v == "minimum":
+        return {"path": pointer(parts),
+                "message": f"значение {_show(err.instance)} меньше допустимого {err.validator_value}"}
+    if v == "pattern":
+        expected = err.schema.get("x-expected", f"строка по шаблону {err.validator_value}")
+        return {"path": pointer(parts),
+                "message": f"значение {_show(err.instance)} имеет неверный формат: ожидается {expected}"}
+    if v == "additionalProperties":
+        extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+        return {"path": pointer(parts + extra[:1]), "message": f"неизвестный ключ «{extra[0] if extra else '?'}»"}
+    if v == "propertyNames":
+        return {"path": pointer(parts), "message": f"неверное имя ключа {_show(err.instance)}"}
+    return {"path": pointer(parts), "message": err.message}

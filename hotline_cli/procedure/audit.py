@@ -1,0 +1,530 @@
+"""audit — compliance of exported cases with the procedure (rules.md «audit»).
+
+Each code HL001–HL304 is declared once, below, with its severity, title, the stage and
+channels it applies to, the part of the record it needs and the procedure's sentence it
+enforces; its check reads the journey (the first contact's situation, the engineer cycles,
+the step after feedback) instead of deriving them again. A rule whose facts are absent from
+the record does not fire: no `hotline` part, no hotline-stage rules; no events, no
+expert-stage rules; inside a part that is present, a missing field counts as not done.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hotline_cli.procedure import texts
+from hotline_cli.procedure.journey import Journey
+from hotline_cli.procedure.settings import Settings
+from hotline_cli.procedure.triage import naumen_comment
+
+Check = Callable[[Journey, Settings], list[str]]
+
+ALL = frozenset({"call", "site_form", "email"})
+CALL = frozenset({"call"})
+SPOKEN = frozenset({"call", "site_form"})  # the client takes calls (not the direct e-mail flow)
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str  # "error" | "warning"
+    title: str
+    stage: str  # "запись", "ГЛ", "Usedesk", "эксперт", "консультация" (for the rule book)
+    channels: frozenset[str]
+    part: str  # the part of the record the rule needs: "hotline", "events", "consultation" or ""
+    source: str  # the procedure's sentence this rule enforces
+    check: Check
+
+
+CODES: dict[str, Code] = {}
+NONE: list[str] = []  # returned by a rule that holds (never mutated)
+
+
+def code(code_: str, severity: str, title: str, stage: str, channels: frozenset[str], part: str,
+         source: str) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        CODES[code_] = Code(code_, severity, title, stage, channels, part, source, fn)
+        return fn
+
+    return register
+
+
+# HL001 has no check: an unreadable or invalid record's result carries it (`findings_for_error`).
+CODES["HL001"] = Code("HL001", "error", "запись не является корректным делом", "запись", ALL, "",
+                      "Контракт выгрузки: запись дела должна соответствовать схеме.", lambda j, cfg: NONE)
+
+_d = texts.ru_date
+
+
+def _hotline(j: Journey) -> dict[str, Any]:
+    return j.case.hotline or {}
+
+
+# ------------------------------------------------------------------ the hotline stage (calls)
+
+
+@code("HL101", "error", "для кондиционера оформлена заявка на другой АСЦ", "ГЛ", CALL, "hotline",
+      "Исключение — кондиционеры: заявку на другой АСЦ не заводим.")
+def hl101(j: Journey, cfg: Settings) -> list[str]:
+    second = _hotline(j).get("second_asc_request")
+    if j.case.category == "air_conditioner" and second:
+        return [f"для кондиционера оформлена заявка на другой АСЦ № {second}: "
+                "по статье заявку на другой АСЦ для кондиционеров не заводят"]
+    return NONE
+
+
+@code("HL102", "error", "ситуация 1 без заявки на другой АСЦ", "ГЛ", CALL, "hotline",
+      "Ситуация 1: формируем заявку на другой АСЦ для повторной проверки техники.")
+def hl102(j: Journey, cfg: Settings) -> list[str]:
+    if j.first_contact.situation == 1 and not _hotline(j).get("second_asc_request"):
+        return [f"ситуация 1 (в городе {j.case.city} АСЦ — {j.case.asc_count}), но заявка на другой АСЦ "
+                "для повторной проверки не оформлена"]
+    return NONE
+
+
+@code("HL103", "warning", "заявка на другой АСЦ в другой ситуации", "ГЛ", CALL, "hotline",
+      "Заявка на другой АСЦ формируется только в ситуации 1.")
+def hl103(j: Journey, cfg: Settings) -> list[str]:
+    second = _hotline(j).get("second_asc_request")
+    fc = j.first_contact
+    if second and fc.situation != 1 and j.case.category != "air_conditioner":
+        sit = f"ситуация {fc.situation}" if fc.situation else f"правило {fc.rule.code}"
+        return [f"оформлена заявка на другой АСЦ № {second}, хотя при обращении была {sit}"]
+    return NONE
+
+
+@code("HL104", "error", "ситуация 2 без консультации L2 «Политика» / L3 «Обслуживание»", "ГЛ", CALL, "hotline",
+      "Ситуация 2: формируем консультацию (L2 — Политика, L3 — Обслуживание), где отражаем, что клиент не "
+      "согласен с заключением по заявке и отправит запрос через сайт.")
+def hl104(j: Journey, cfg: Settings) -> list[str]:
+    if j.first_contact.situation != 2:
+        return NONE
+    c = _hotline(j).get("consultation") or {}
+    l2, l3 = (c.get("l2") or "").strip(), (c.get("l3") or "").strip()
+    if not c:
+        return ["ситуация 2: консультация оператора не оформлена (нужны L2 «Политика», L3 «Обслуживание»)"]
+    if (l2, l3) != (texts.CONSULTATION_L2, texts.CONSULTATION_L3):
+        return [f"ситуация 2: консультация оформлена с L2 «{l2 or '—'}», L3 «{l3 or '—'}»; "
+                f"нужны L2 «{texts.CONSULTATION_L2}», L3 «{texts.CONSULTATION_L3}»"]
+    return NONE
+
+
+@code("HL105", "error", "ситуация 3 без запроса из Naumen или с другим шаблоном", "ГЛ", CALL, "hotline",
+      "Ситуация 3: создаём запрос из Naumen, шаблон «Запрос от Горячей линии».")
+def hl105(j: Journey, cfg: Settings) -> list[str]:
+    if j.first_contact.situation != 3:
+        return NONE
+    n = _hotline(j).get("naumen_request") or {}
+    template = (n.get("template") or "").strip()
+    if not n:
+        return [f"ситуация 3: запрос из Naumen не создан (шаблон «{texts.NAUMEN_TEMPLATE}»)"]
+    if template != texts.NAUMEN_TEMPLATE:
+        return [f"ситуация 3: запрос из Naumen создан по шаблону «{template or '—'}», нужен «{texts.NAUMEN_TEMPLATE}»"]
+    return NONE
+
+
+@code("HL106", "warning", "ситуация 3: комментарий Naumen отличается от обязательного текста", "ГЛ", CALL, "hotline",
+      "Ситуация 3: в комментарии указываем «Клиент не согласен с заключением по заявке. Отчета от АСЦ на момент "
+      "звонка нет, второй АСЦ в городе отсутствует».")
+def hl106(j: Journey, cfg: Settings) -> list[str]:
+    if j.first_contact.situation != 3:
+        return NONE
+    n = _hotline(j).get("naumen_request")
+    if not n:
+        return NONE  # HL105 says so
+    comment = (n.get("comment") or "").strip()
+    expected = naumen_comment(j.case)
+    if comment == expected:
+        return NONE
+    if j.case.category == "air_conditioner" and j.case.asc_count is None and comment == texts.NAUMEN_COMMENT:
+        return NONE  # ASC count unknown: either wording may be true
+    return [f"комментарий запроса Naumen «{comment or '—'}» отличается от обязательного «{expected}»"]
+
+
+@code("HL107", "warning", "ситуации 2–3: клиенту не предложено написать через «Напишите нам»", "ГЛ", CALL, "hotline",
+      "Ситуации 2 и 3: просим клиента отправить фото/видео дефекта через форму обратной связи на сайте (кнопка "
+      "«Напишите нам») с номером телефона, который использовали при оформлении заявки.")
+def hl107(j: Journey, cfg: Settings) -> list[str]:
+    sit = j.first_contact.situation
+    if sit in (2, 3) and not _hotline(j).get("site_form_advised"):
+        return [f"ситуация {sit}: клиенту не предложено отправить фото/видео дефекта через форму "
+                "«Напишите нам» с номером телефона из заявки"]
+    return NONE
+
+
+# ------------------------------------------------------------------ the Usedesk agent's stage
+
+
+def _hpcc_subject(j: Journey) -> str | None:
+    d = j.case.disputed
+    return texts.subject(j.case.client_name, d.number) if d else None
+
+
+@code("HL108", "error", "приоритет запроса менеджеру HPCC не «Экстремальный»", "Usedesk", ALL, "events",
+      "Действия агента в Usedesk, 3: приоритет выставляем «Экстремальный» — необходимо для фильтрации "
+      "из общего списка.")
+def hl108(j: Journey, cfg: Settings) -> list[str]:
+    out: list[str] = []
+    for e in j.events.of("hpcc_request"):
+        p = (e.get("priority") or "").strip()
+        if p != texts.PRIORITY:
+            out.append(f"запрос менеджеру HPCC {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»")
+    return out
+
+
+@code("HL109", "error", "тема запроса менеджеру HPCC не обязательная", "Usedesk", ALL, "events",
+      "Действия агента в Usedesk, 2: тема письма «Не согласен с заключением, что техника исправна. "
+      "ФИО номер заявки».")
+def hl109(j: Journey, cfg: Settings) -> list[str]:
+    expected = _hpcc_subject(j)
+    if expected is None:
+        return NONE
+    out: list[str] = []
+    for e in j.events.of("hpcc_request"):
+        s = (e.get("subject") or "").strip()
+        if s != expected:
+            out.append(f"запрос менеджеру HPCC {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»")
+    return out
+
+
+# ------------------------------------------------------------------ the expert stage
+
+EXPERT_AT_WORK = ("expert_call", "engineer_request", "engineer_answer", "re_request", "delay_call", "feedback_call",
+                  "demands_requested", "claims_handoff", "closed")
+
+
+@code("HL201", "warning", "на этапе эксперта нет звонка эксперта клиенту", "эксперт", SPOKEN, "events",
+      "Действия эксперта, 2: позвонить клиенту, представиться, сообщить, что вопрос находится на персональном "
+      "контроле и будет решён в течение трёх рабочих дней.")
+def hl201(j: Journey, cfg: Settings) -> list[str]:
+    ev = j.events
+    if not ev.has("expert_call") and any(ev.has(t) for t in EXPERT_AT_WORK):
+        return ["эксперт не позвонил клиенту (нет expert_call): вопрос на персональном контроле, "
+                "срок — три рабочих дня"]
+    return NONE
+
+
+@code("HL202", "error", "приоритет запроса инженеру не «Экстремальный»", "эксперт", ALL, "events",
+      "Действия эксперта, 3.3: приоритет выставляем «Экстремальный».")
+def hl202(j: Journey, cfg: Settings) -> list[str]:
+    out: list[str] = []
+    for e in j.events.of("engineer_request"):
+        p = (e.get("priority") or "").strip()
+        if p != texts.PRIORITY:
+            out.append(f"запрос инженеру {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»")
+    return out
+
+
+@code("HL203", "error", "тема запроса инженеру не обязательная", "эксперт", ALL, "events",
+      "Действия эксперта, 3.4: в теме письма пишем «Не согласен с заключением, что техника исправна. "
+      "ФИО номер заявки».")
+def hl203(j: Journey, cfg: Settings) -> list[str]:
+    expected = _hpcc_subject(j)
+    if expected is None:
+        return NONE
+    out: list[str] = []
+    for e in j.events.of("engineer_request"):
+        s = (e.get("subject") or "").strip()
+        if s != expected:
+            out.append(f"запрос инженеру {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»")
+    return out
+
+
+@code("HL204", "error", "в копии запроса инженеру нет адреса АСЦ или адреса из списка копий", "эксперт", ALL,
+      "events", "Действия эксперта, 3.2: в копию ставим АСЦ (почту берём из GSIS) и адреса из списка.")
+def hl204(j: Journey, cfg: Settings) -> list[str]:
+    requests = j.events.of("engineer_request")
+    if not requests:
+        return NONE
+    d = j.case.disputed
+    need = ([d.asc_email] if d is not None and d.asc_email else []) + list(cfg.copy)
+    out: list[str] = []
+    for e in requests:
+        cc = {a.strip().casefold() for a in e.get("cc") or ()}
+        missing = [a for a in need if a.strip().casefold() not in cc]
+        if missing:
+            out.append(f"запрос инженеру {_d(e.at.day)}: в копии нет {', '.join(missing)}")
+    return out
+
+
+def _unfollowed(j: Journey, follow_type: str) -> list[tuple[Any, Any]]:
+    """The silences with no `follow_type` event after the cycle's start up to that next working day."""
+    return [(c, deadline) for c, deadline in j.silences
+            if c.start is not None and not j.events.between_days(follow_type, c.start, deadline)]
+
+
+@code("HL205", "error", "инженер молчит 3 рабочих дня, повторного запроса на следующий рабочий день нет", "эксперт",
+      ALL, "events", "ВАЖНО: если по внутреннему запросу ответ не поступил в течение 3 рабочих дней, необходимо "
+      "написать повторно адресату (инженеру).")
+def hl205(j: Journey, cfg: Settings) -> list[str]:
+    if not j.silences:
+        return NONE
+    return [f"цикл {c.cycle}: запрос инженеру {_d(c.start)}, ответа к {_d(c.due)} нет, повторного запроса "
+            f"до {_d(deadline)} включительно нет" for c, deadline in _unfollowed(j, "re_request")]
+
+
+@code("HL206", "error", "инженер молчит 3 рабочих дня, клиенту не позвонили о задержке на следующий рабочий день",
+      "эксперт", SPOKEN, "events", "ВАЖНО: если ответ не поступил в течение 3 рабочих дней — перезвонить клиенту и "
+      "проинформировать, что на решение вопроса требуется дополнительное время.")
+def hl206(j: Journey, cfg: Settings) -> list[str]:
+    if not j.silences:
+        return NONE
+    return [f"цикл {c.cycle}: ответа инженера к {_d(c.due)} нет, звонка клиенту о задержке "
+            f"до {_d(deadline)} включительно нет" for c, deadline in _unfollowed(j, "delay_call")]
+
+
+@code("HL207", "warning", "обещание клиенту (3 рабочих дня) не выполнено", "эксперт", SPOKEN, "events",
+      "Действия эксперта, 2: вопрос будет решён в течение трёх рабочих дней.")
+def hl207(j: Journey, cfg: Settings) -> list[str]:
+    p = j.promise
+    if p is None or p.start is None or p.due is None:
+        return NONE
+    if p.status == "missed" and p.stopped is not None:
+        return [f"звонок эксперта {_d(p.start)}, обещанный срок {_d(p.due)}, обратная связь только {_d(p.stopped)}"]
+    if p.status == "overdue":
+        return [f"звонок эксперта {_d(p.start)}, обещанный срок {_d(p.due)} прошёл, обратной связи нет"]
+    return NONE
+
+
+@code("HL208", "error", "клиент угрожает, а в тексте запроса инженеру этого нет", "эксперт", ALL, "events",
+      "Действия эксперта, 3.5: обязательно фиксируем в тикете, если клиент намерен обращаться в "
+      "суд/Роспотребнадзор.")
+def hl208(j: Journey, cfg: Settings) -> list[str]:
+    requests = j.events.of("engineer_request")
+    if not j.case.intents or not requests:
+        return NONE
+    bodies = " ".join((e.get("body") or "") for e in requests).casefold()
+    missing = [i for i in j.case.intents if texts.INTENT_MARKERS[i] not in bodies]
+    if missing:
+        return ["клиент намерен " + "; ".join(texts.INTENT_RU[i] for i in missing)
+                + ", но в тексте запроса инженеру это не зафиксировано"]
+    return NONE
+
+
+def _undone(j: Journey, step: str) -> Any:
+    """The journey's step after the client's feedback (stage 4), when it is `step` and
+    nobody has done it."""
+    if not j.case.intents:
+        return None  # with no threat, stage 4 is always "close"
+    st = j.step
+    return st if st is not None and st.stage == 4 and st.step == step and st.done is None else None
+
+
+@code("HL209", "error", "отказ с угрозой и требованиями, но тикет не передан в группу рекламаций", "эксперт", ALL,
+      "events", "Действия эксперта, 4.2: если в первоначальном запросе были требования, передаём тикет в группу "
+      "рекламаций.")
+def hl209(j: Journey, cfg: Settings) -> list[str]:
+    st = _undone(j, "claims_handoff")
+    if st is None:
+        return NONE
+    return [f"обратная связь {_d(st.feedback.at.day)}: клиент не принял аргументы, угрожает, требования "
+            "заявлены, но тикет не передан в группу рекламаций"]
+
+
+@code("HL210", "warning", "отказ с угрозой без требований, но требования у клиента не запрошены", "эксперт", ALL,
+      "events", "Действия эксперта, 4.2: если требования не были чётко сформулированы, просим их изложить.")
+def hl210(j: Journey, cfg: Settings) -> list[str]:
+    st = _undone(j, "ask_demands")
+    if st is None:
+        return NONE
+    return [f"обратная связь {_d(st.feedback.at.day)}: клиент не принял аргументы и угрожает, требований нет, "
+            "но клиенту не предложено их изложить"]
+
+
+@code("HL211", "error", "закрыто или дана обратная связь без ответа инженера", "эксперт", ALL, "events",
+      "ВАЖНО! При получении даже исчерпывающего ответа от АСЦ Контактный Центр всё равно будет ожидать только "
+      "решение ответственного Инженера. Итоговое решение выдаёт только ответственный инженер.")
+def hl211(j: Journey, cfg: Settings) -> list[str]:
+    answer = j.events.first("engineer_answer")
+    out: list[str] = []
+    done = heapq.merge(j.events.of("feedback_call"), j.events.of("closed"), key=lambda e: (e.at.at, e.pos))
+    for e in done:
+        if answer is None or answer.at.at > e.at.at:
+            what = "запрос закрыт" if e.type == "closed" else "дана обратная связь клиенту"
+            out.append(f"{_d(e.at.day)} {what} без ответа ответственного инженера (ответ АСЦ решением не является)")
+    return out
+
+
+@code("HL212", "error", "требование после закрытия не передано в группу рекламаций к следующему рабочему дню",
+      "эксперт", ALL, "events", "Действия эксперта, 6: в случае поступления повторного обращения с требованиями "
+      "тикет передаётся в группу рекламаций.")
+def hl212(j: Journey, cfg: Settings) -> list[str]:
+    closed = j.events.first("closed")
+    if closed is None:
+        return NONE
+    out: list[str] = []
+    for claim in j.events.of("claim"):
+        if claim.at.at < closed.at.at:
+            continue
+        deadline = j.cal.add(claim.at.day, 1)
+        if j.as_of <= deadline:
+            continue
+        handoff = j.events.first("claims_handoff", after=claim.at.at)
+        if handoff is None or handoff.at.day > deadline:
+            late = f" (передан только {_d(handoff.at.day)})" if handoff else ""
+            out.append(f"требование «{texts.DEMAND_RU[claim.get('demand')]}» {_d(claim.at.day)} после закрытия "
+                       f"{_d(closed.at.day)}: тикет не передан в группу рекламаций до {_d(deadline)} "
+                       f"включительно{late}")
+    return out
+
+
+# ------------------------------------------------------------------ the final consultation
+
+
+@code("HL301", "error", "«Описание заказчика» не начинается с обязательной фразы", "консультация", ALL,
+      "consultation", "Эксперт формирует в GSIS итоговую консультацию: в поле «Описание заказчика» первая фраза: "
+      "«В случае повторного обращения перевести звонок на эксперта, консультацию не проводить».")
+def hl301(j: Journey, cfg: Settings) -> list[str]:
+    c = j.case.consultation or {}
+    desc = (c.get("customer_description") or "").lstrip()
+    if desc.startswith(texts.FIRST_SENTENCE):
+        return NONE
+    start = desc[:60] + ("…" if len(desc) > 60 else "")
+    return [f"«Описание заказчика» начинается с «{start or '—'}», а не с «{texts.FIRST_SENTENCE}»"]
+
+
+@code("HL302", "error", "в «Примечаниях» нет ссылки на запрос инженеру", "консультация", ALL, "consultation",
+      "Эксперт в поле «Примечания» вставляет ссылку на тикет (внутренний запрос на инженера).")
+def hl302(j: Journey, cfg: Settings) -> list[str]:
+    notes = (j.case.consultation or {}).get("notes") or ""
+    tickets = dict.fromkeys(e.get("ticket") for e in j.events.of("engineer_request") if e.get("ticket"))
+    missing = [t for t in tickets if t not in notes]
+    if missing:
+        return ["в «Примечаниях» нет ссылки на тикет запроса инженеру: " + ", ".join(missing)]
+    return NONE
+
+
+@code("HL303", "error", "запрос закрыт без итоговой консультации", "консультация", ALL, "events",
+      "Эксперт формирует в GSIS итоговую консультацию (шаг 5) — после закрытия запроса она должна быть.")
+def hl303(j: Journey, cfg: Settings) -> list[str]:
+    closed = j.events.last("closed")
+    if closed is None:
+        return NONE
+    c = j.case.consultation or {}
+    if not (c.get("customer_description") or "").strip():
+        return [f"запрос закрыт {_d(closed.at.day)}, а итоговой консультации в GSIS нет"]
+    return NONE
+
+
+@code("HL304", "error", "письмо напрямую: в «Примечаниях» нет ссылки на тикет клиента", "консультация",
+      frozenset({"email"}), "consultation",
+      "Прямой запрос на почту, 4: в поле «Примечания» вставляет ссылку на тикет (внутренний запрос на инженера, "
+      "клиентский тикет).")
+def hl304(j: Journey, cfg: Settings) -> list[str]:
+    notes = (j.case.consultation or {}).get("notes") or ""
+    tickets = list(dict.fromkeys(e.get("ticket") for e in j.events.of("client_ticket") if e.get("ticket")))
+    if not tickets:
+        return ["в «Примечаниях» нет ссылки на тикет клиента: в выгрузке нет тикета клиента (client_ticket)"]
+    missing = [t for t in tickets if t not in notes]
+    if missing:
+        return ["в «Примечаниях» нет ссылки на тикет клиента: " + ", ".join(missing)]
+    return NONE
+
+
+# ------------------------------------------------------------------ running the rules
+
+ORDER = sorted(CODES)
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Code]:
+    """--select / --ignore by code or prefix (HL2 = every HL2xx), like linters."""
+    sel = [s.strip().upper() for s in select if s.strip()]
+    ign = [s.strip().upper() for s in ignore if s.strip()]
+    unknown = [s for s in sel + ign if not any(c.startswith(s) for c in CODES)]
+    if unknown:
+        raise ValueError("неизвестный код правила: " + ", ".join(unknown))
+    out = []
+    for c in ORDER:
+        if sel and not any(c.startswith(s) for s in sel):
+            continue
+        if any(c.startswith(s) for s in ign):
+            continue
+        out.append(CODES[c])
+    return out
+
+
+_ASKED: dict[tuple[int, str, bool, bool, bool], tuple[list[Code], tuple[tuple[str, str, Check], ...]]] = {}
+
+
+def _asked(rules: list[Code], channel: str, hotline: bool, events: bool, consultation: bool) -> tuple[
+        tuple[str, str, Check], ...]:
+    """The rules to ask of a record of this channel with or without each part: a part absent
+    from the record is not audited, its rules are not even asked."""
+    present = {"": True, "hotline": hotline, "events": events, "consultation": consultation}
+    key = (id(rules), channel, hotline, events, consultation)
+    hit = _ASKED.get(key)
+    if hit is None or hit[0] is not rules:
+        asked = tuple((r.code, r.severity, r.check) for r in rules if present[r.part] and channel in r.channels)
+        hit = _ASKED[key] = (rules, asked)
+    return hit[1]
+
+
+def audit_case(j: Journey, cfg: Settings, rules: list[Code]) -> dict[str, Any]:
+    case = j.case
+    asked = _asked(rules, case.channel, case.hotline is not None, bool(case.events), case.consultation is not None)
+    findings = [{"code": c, "severity": severity, "message": m} for c, severity, check in asked
+                for m in check(j, cfg)]
+    fc = j.first_contact
+    return {"situation": fc.situation, "verdict": fc.verdict, "rule": fc.rule.code, "as_of": j.as_of.isoformat(),
+            "findings": findings}
+
+
+def findings_for_error(result: dict[str, Any], rules: list[Code]) -> dict[str, Any]:
+    """An invalid record's result: its error and, in audit, the finding HL001."""
+    if any(r.code == "HL001" for r in rules):
+        e = result["error"]
+        where = f"{e['path']}: " if e.get("path") else ""
+        result["findings"] = [{"code": "HL001", "severity": "error", "message": where + e["message"]}]
+    else:
+        result["findings"] = []
+    result["situation"] = None
+    return result
+
+
+# ------------------------------------------------------------------ the supervisor's summary
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    invalid: int = 0
+    with_errors: int = 0
+    with_warnings: int = 0
+    clean: int = 0
+    per_rule: dict[str, int] = field(default_factory=dict)
+    per_situation: dict[Any, int] = field(default_factory=dict)
+
+    def add(self, error: str | None, findings: tuple[tuple[str, str], ...], situation: Any) -> None:
+        """Count one result by its meta: (stderr line or None, ((code, severity), …), situation)."""
+        self.read += 1
+        for c, _ in findings:
+            self.per_rule[c] = self.per_rule.get(c, 0) + 1
+        if error is not None:
+            self.invalid += 1
+            return
+        self.per_situation[situation] = self.per_situation.get(situation, 0) + 1
+        if any(sev == "error" for _, sev in findings):
+            self.with_errors += 1
+        elif findings:
+            self.with_warnings += 1
+        else:
+            self.clean += 1
+
+    def merge(self, other: Summary) -> None:
+        """Add another part's counts (a worker process's share of the batch)."""
+        self.read += other.read
+        self.invalid += other.invalid
+        self.with_errors += other.with_errors
+        self.with_warnings += other.with_warnings
+        self.clean += other.clean
+        for mine, theirs in ((self.per_rule, other.per_rule), (self.per_situation, other.per_situation)):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+
+    @property
+    def compliant(self) -> int:
+        """Valid cases without an error-level finding."""
+        return self.read - self.invalid - self.with_errors

@@ -1,0 +1,182 @@
+"""The case as typed, immutable objects; the disputed request.
+
+`build_case` takes a record that already satisfies the schema and checks what a schema
+cannot: real dates within the production calendar's years, a known IANA time zone.
+Timestamps are placed in the case's local time zone: clocks compare local dates (the
+contract, «Timestamps»).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hotline_cli.procedure.calendar_data import MAX_YEAR, MIN_YEAR
+
+DEFAULT_TZ = "Europe/Moscow"
+SERVICE_TYPES = ("diagnostics", "repair")
+
+
+class ModelError(ValueError):
+    """A record that passed the schema but cannot be a case (a bad date, an unknown zone)."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+class Stamp(NamedTuple):
+    at: datetime  # aware, in the case's time zone
+    day: date  # the local date
+    raw: str
+
+
+class Request(NamedTuple):
+    pos: int  # position in the export's array
+    number: str
+    type: str
+    created: Stamp | None
+    asc_name: str | None
+    asc_email: str | None
+    conclusion: str | None
+    documents: tuple[str, ...]
+
+
+class Event(NamedTuple):
+    pos: int  # position in the export's array (for messages and stable order)
+    type: str
+    at: Stamp
+    data: dict[str, Any]  # the event as exported: to, cc, subject, body, ticket, outcome, demand…
+
+    def get(self, key: str, default: Any = None) -> Any:
+        v = self.data.get(key)
+        return default if v is None else v
+
+
+class Case(NamedTuple):
+    case_id: str
+    opened: Stamp
+    channel: str
+    client_name: str
+    client_phone: str | None
+    client_email: str | None
+    category: str
+    model: str | None
+    price: float | None
+    city: str
+    asc_count: int | None
+    tzname: str
+    requests: tuple[Request, ...]
+    fault_persists: bool
+    intents: tuple[str, ...]
+    demands_stated: bool
+    hotline: dict[str, Any] | None
+    events: tuple[Event, ...]  # sorted by time; equal times keep export order
+    consultation: dict[str, Any] | None
+    disputed: Request | None  # see disputed_request()
+    operator: str | None = None
+
+    def until(self, day: date) -> Case:
+        """The case as it stood at the end of `day`: later events are ignored."""
+        events = self.events
+        if not events or events[-1].at.day <= day:  # sorted: nothing is later
+            return self
+        return self._replace(events=tuple(e for e in events if e.at.day <= day))
+
+
+def disputed_request(requests: tuple[Request, ...]) -> Request | None:
+    """The last request after a stable sort by created_at, undated first: the latest
+    dated one (equal dates: the later position); an undated one only when none is dated."""
+    if not requests:
+        return None
+    best: Request | None = None
+    for r in requests:
+        if r.created is not None and (best is None or best.created is None or r.created.at >= best.created.at):
+            best = r
+    return best if best is not None else requests[-1]
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def parse_stamp(raw: str, tz: ZoneInfo, path: str) -> Stamp:
+    try:
+        dt = datetime.fromisoformat(raw)
+    except ValueError as e:
+        raise ModelError(path, f"дата/время «{raw}» не существует ({_ru_date_problem(e)})") from None
+    if MIN_YEAR <= dt.year <= MAX_YEAR:
+        if len(raw) == 10:  # a bare date: that local day, from its start
+            dt = datetime.combine(dt.date(), time(0), tz)
+        elif dt.tzinfo is None:
+            dt = dt.replace(tzinfo=tz)
+        else:
+            dt = dt.astimezone(tz)  # cannot overflow: the year is far from 1 and 9999
+    if not MIN_YEAR <= dt.year <= MAX_YEAR:  # checked again in the case's zone (31.12.2100 23:00-12:00)
+        raise ModelError(path, f"дата «{raw}» вне поддерживаемых лет {MIN_YEAR}–{MAX_YEAR} "
+                               "(годы производственного календаря)")
+    return Stamp(dt, dt.date(), raw)
+
+
+def _ru_date_problem(e: ValueError) -> str:
+    text = str(e)
+    if "day is out of range" in text:
+        return "в месяце нет такого дня"
+    if "month must be" in text:
+        return "месяц должен быть от 1 до 12"
+    if "hour must be" in text:
+        return "час должен быть от 0 до 23"
+    if "minute must be" in text or "second must be" in text:
+        return "минуты и секунды — от 0 до 59"
+    if "year" in text:
+        return "год вне допустимого диапазона"
+    return "неверная дата"
+
+
+def build_case(d: dict[str, Any]) -> Case:
+    """A schema-valid record as a Case. Raises ModelError with a JSON Pointer."""
+    city = d["city"]
+    tzname = city.get("timezone") or DEFAULT_TZ
+    try:
+        tz = zone(tzname)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ModelError("/city/timezone", f"неизвестный часовой пояс «{tzname}»; ожидается имя IANA, "
+                                           "например Europe/Moscow") from None
+
+    requests = []
+    for i, r in enumerate(d["requests"]):
+        created = r.get("created_at")
+        asc = r.get("asc") or {}
+        requests.append(Request(
+            i, r["number"], r["type"],
+            parse_stamp(created, tz, f"/requests/{i}/created_at") if created else None,
+            asc.get("name"), asc.get("email"), r.get("conclusion"),
+            tuple(r.get("documents") or ()),
+        ))
+
+    raw_events = d.get("events")
+    events = [Event(i, e["type"], parse_stamp(e["at"], tz, f"/events/{i}/at"), e)
+              for i, e in enumerate(raw_events or ())]
+    events.sort(key=lambda e: (e.at.at, e.pos))
+
+    client = d["client"]
+    product = d["product"]
+    fp = d.get("fault_persists")
+    intents = d.get("client_intent")
+    hotline = d.get("hotline")
+    req = tuple(requests)
+    # positional: the fields in Case's order (a keyword call of 22 fields costs twice as much)
+    return Case(
+        d["case_id"], parse_stamp(d["opened_at"], tz, "/opened_at"), d["channel"],
+        client["name"], client.get("phone"), client.get("email"),
+        product["category"], product.get("model"), product.get("price"),
+        city["name"], city.get("asc_count"), tzname,
+        req, True if fp is None else fp,
+        tuple(dict.fromkeys(intents)) if intents else (), bool(d.get("demands_stated")),
+        hotline, tuple(events), d.get("consultation"), disputed_request(req),
+        hotline.get("operator") if hotline else None,
+    )

@@ -1,0 +1,1 @@
+"""Running commands: the command table with its hooks, the pipeline, the worker pool."""

@@ -1,0 +1,85 @@
+"""Hypothesis strategies: valid cases of the contract, with every part and every event type,
+dates around the 2025 November holidays (a working Saturday and two days off inside)."""
+
+from datetime import date, timedelta
+
+from hypothesis import strategies as st
+
+CATEGORIES = ["air_conditioner", "refrigerator", "washing_machine", "tv", "other"]
+EVENT_TYPES = ["hpcc_request", "hpcc_documents", "expert_call", "engineer_request", "asc_answer", "engineer_answer",
+               "re_request", "delay_call", "feedback_call", "demands_requested", "claims_handoff", "client_ticket",
+               "claim", "claim_satisfied", "closed"]
+DEMANDS = ["refund", "exchange", "repair", "price_reduction", "substitute_device"]
+FIRST = "В случае повторного обращения перевести звонок на эксперта, консультацию не проводить"
+START = date(2025, 10, 20)
+
+days = st.integers(0, 40).map(lambda n: START + timedelta(n))
+times = st.tuples(st.integers(8, 20), st.sampled_from([0, 15, 30, 45]))
+
+
+@st.composite
+def stamps(draw, bare=True):
+    d = draw(days)
+    if bare and draw(st.booleans()):
+        return d.isoformat()
+    h, m = draw(times)
+    return f"{d.isoformat()}T{h:02d}:{m:02d}:00+03:00"
+
+
+@st.composite
+def requests(draw, index):
+    r = {"number": f"4003{index:04d}", "type": draw(st.sampled_from(["diagnostics", "diagnostics", "repair", "no_asc"]))}
+    if draw(st.integers(0, 4)):
+        r["created_at"] = draw(stamps())
+    if draw(st.booleans()):
+        r["asc"] = {"name": "Сервис-Плюс", "email": draw(st.sampled_from(["asc@example.ru", None]))}
+    r["conclusion"] = draw(st.sampled_from(["no_fault", "no_fault", None, "physical_damage", "operation_violation"]))
+    if draw(st.booleans()):
+        r["documents"] = [f"Акт № {index}{k}" for k in range(draw(st.integers(0, 2)))]
+    return r
+
+
+@st.composite
+def events(draw):
+    t = draw(st.sampled_from(EVENT_TYPES))
+    e = {"type": t, "at": draw(stamps())}
+    if t == "feedback_call":
+        e["outcome"] = draw(st.sampled_from(["accepted", "rejected"]))
+    elif t in ("claim", "claim_satisfied"):
+        e["demand"] = draw(st.sampled_from(DEMANDS))
+        if t == "claim" and e["demand"] == "exchange" and draw(st.booleans()):
+            e["quality_check"] = True
+    elif t in ("engineer_request", "hpcc_request"):
+        e.update(to="engineer@example.ru", cc=["asc@example.ru"], priority=draw(st.sampled_from(["Экстремальный", "x"])),
+                 subject="Не согласен с заключением, что техника исправна.", ticket="https://t/1",
+                 body=draw(st.sampled_from(["", "ВАЖНО: клиент намерен обратиться в суд."])))
+    elif t == "client_ticket":
+        e["ticket"] = "https://t/client"
+    return e
+
+
+@st.composite
+def cases(draw):
+    n = draw(st.integers(0, 3))
+    case = {
+        "case_id": "G-1",
+        "opened_at": draw(stamps(bare=False)),
+        "channel": draw(st.sampled_from(["call", "call", "site_form", "email"])),
+        "client": {"name": "Петрова Анна Сергеевна", "phone": draw(st.sampled_from(["+7 903 555-12-34", None])),
+                   "email": draw(st.sampled_from(["petrova@example.ru", None]))},
+        "product": {"category": draw(st.sampled_from(CATEGORIES)), "price": draw(st.sampled_from([None, 54990]))},
+        "city": {"name": "Казань", "asc_count": draw(st.sampled_from([None, 0, 1, 2, 3]))},
+        "requests": [draw(requests(i)) for i in range(n)],
+        "fault_persists": draw(st.sampled_from([None, True, False])),
+        "client_intent": draw(st.lists(st.sampled_from(["court", "rospotrebnadzor", "image_damage"]), max_size=2)),
+        "demands_stated": draw(st.booleans()),
+        "events": draw(st.lists(events(), max_size=8)),
+    }
+    if draw(st.booleans()):
+        case["hotline"] = {"second_asc_request": draw(st.sampled_from([None, "40030001", "49999999"])),
+                           "consultation": draw(st.sampled_from([None, {"l2": "Политика", "l3": "Обслуживание"}])),
+                           "naumen_request": None, "site_form_advised": draw(st.booleans())}
+    if draw(st.booleans()):
+        case["consultation"] = {"customer_description": draw(st.sampled_from([FIRST + ". Текст.", "Текст."])),
+                                "notes": draw(st.sampled_from(["", "https://t/1 https://t/client"]))}
+    return case
