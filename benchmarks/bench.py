@@ -8,7 +8,8 @@ histories, about 1 % broken records), then measures in one run:
   (b) `hotline audit --today … --format jsonl` as a whole process, output to /dev/null;
   (c) the audit's peak memory (max RSS of the process);
   (d) the median wall time of a one-case `hotline triage` next to `python3 -c pass`;
-  (e) where the time goes: the CPU per case of each stage, in one process.
+  (e) where the time goes: the CPU per case of each stage, in one process;
+  (f) every command on one case of 100 000 events (linear in the size of a case).
 
 Usage: python3 benchmarks/bench.py [--cases 100000] [--memory-cases 1000000] [--runs 3]
 """
@@ -261,6 +262,36 @@ def stages(export: str, n: int) -> None:
           f"{staged:6.1f} µs: {100 * (1 - staged / one):.0f} % less")
 
 
+def long_case(path: str, n: int) -> None:
+    """One case with `n` events: feedback calls with no engineer answer (each is warned about,
+    HL211 fires on each) and claims after closure (a legal term each, HL212 on each)."""
+    case = make_case(7, random.Random(7))
+    case["requests"] = case["requests"] or [{"number": "40000001", "type": "diagnostics", "conclusion": "no_fault"}]
+    events = [{"type": "closed", "at": "2025-11-01T09:00:00+03:00"}]
+    for i in range(n):
+        day = f"2025-11-{1 + i % 28:02d}T{8 + i % 10:02d}:00:00+03:00"
+        events.append({"type": "feedback_call", "at": day, "outcome": "rejected"} if i % 2 else
+                      {"type": "claim", "at": day, "demand": "refund"})
+    case["events"] = events
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(case, fh, ensure_ascii=False)
+
+
+def long_case_times(work: str, n: int) -> None:
+    """(f) every command on one case of `n` events, wall seconds (linear in the case, not quadratic)."""
+    path = os.path.join(work, f"case-{n}-events.json")
+    long_case(path, n)
+    size = os.path.getsize(path) / 1e6
+    parts = []
+    for command in ("triage", "escalate", "followup", "summarize", "audit"):
+        wall, peak, rc = run_measured(hotline_cmd() + [command, path, "--today", TODAY, "--format", "jsonl"])
+        parts.append(f"{command} {wall:.2f} s")
+    wall, _, _ = run_measured(hotline_cmd() + ["audit", path, "--today", TODAY, "--format", "jsonl", "--mask-pii"])
+    parts.append(f"audit --mask-pii {wall:.2f} s")
+    print(f"(f) one case of {n} events ({size:.1f} MB): " + ", ".join(parts))
+    os.unlink(path)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=100_000)
@@ -272,6 +303,8 @@ def main() -> int:
     ap.add_argument("--keep", default=None, help="folder to keep the generated exports in")
     ap.add_argument("--stages", type=int, default=20_000,
                     help="records for (e), the CPU per case of each stage in one process (0: skip)")
+    ap.add_argument("--events", type=int, default=100_000,
+                    help="events in the one long case of (f), run through every command (0: skip)")
     args = ap.parse_args()
 
     work = args.keep or tempfile.mkdtemp(prefix="hotline-bench-")
@@ -323,6 +356,8 @@ def main() -> int:
           f"(target < 120 ms; {tri / empty:.1f}x an empty interpreter)")
     if args.stages:
         stages(export, args.stages)
+    if args.events:
+        long_case_times(work, args.events)
     if not args.keep:
         os.unlink(export)
         os.unlink(one)

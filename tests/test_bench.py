@@ -25,7 +25,7 @@ def test_generator_is_deterministic_with_about_one_percent_broken(tmp_path):
 
 def test_bench_prints_figures_ratios_and_stages(tmp_path):
     run = subprocess.run([sys.executable, str(BENCH), "--cases", "400", "--runs", "1", "--triage-runs", "1",
-                          "--stages", "300", "--keep", str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
+                          "--stages", "300", "--events", "2000", "--keep", str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
                          timeout=300)
     assert run.returncode == 0, run.stderr
     out = run.stdout
@@ -37,3 +37,4 @@ def test_bench_prints_figures_ratios_and_stages(tmp_path):
     assert [s[0] for s in stages] == ["parse", "validate", "build", "decide", "render"]
     assert "all stages" in out
     assert re.search(r"record by record\s+[\d.]+ µs, stage by stage \(32 records\)\s+[\d.]+ µs", out)
+    assert re.search(r"\(f\) one case of 2000 events .*triage [\d.]+ s.*audit --mask-pii [\d.]+ s", out)

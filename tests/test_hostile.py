@@ -75,14 +75,16 @@ def test_a_directory_named_like_a_file_and_an_empty_folder(hl, tmp_path):
 def test_unreadable_file(hl, tmp_path, monkeypatch, make_case):
     locked = write_jsonl(tmp_path / "locked.jsonl", [make_case()])
     good = write_jsonl(tmp_path / "good.jsonl", [make_case(case_id="ok")])
-    real_open = open
+    from hotline_cli.io import sources
 
-    def fake_open(path, *a, **kw):
+    real_open = sources._open
+
+    def fake_open(path):  # the tests run as root, for whom chmod 000 changes nothing
         if str(path) == str(locked):
             raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *a, **kw)
+        return real_open(path)
 
-    monkeypatch.setattr("builtins.open", fake_open)
+    monkeypatch.setattr(sources, "_open", fake_open)
     run = hl("triage", locked, good, "--format", "jsonl")
     assert run.code == 2
     assert "locked.jsonl: файл не читается: нет прав на чтение" in run.err

@@ -240,6 +240,9 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     from hotline_cli.run.commands import COMMANDS
 
     spec = COMMANDS[command]
+    bad_encoding = sources.check_encoding(encoding)
+    if bad_encoding:
+        raise Problem(f"--encoding: {bad_encoding}")
     options = dict(options or {})
     eml = options.pop("eml", None)
     job = pipeline.Job(command, fmt, today, _load_settings(config_path), options, mask_pii,

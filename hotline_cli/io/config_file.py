@@ -4,10 +4,14 @@ into the core's `Settings`. A wrong key is an error naming the file and the key.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from datetime import date
 
 from hotline_cli.procedure.calendar import Overrides
 from hotline_cli.procedure.settings import DEFAULT, DEFAULT_COPY, DEFAULT_URGENT, Engineer, Settings
+
+MAX_CONFIG = 4 * 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -18,12 +22,21 @@ def load_config(path: str | None) -> Settings:
     if not path:
         return DEFAULT
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO with no writer: empty, no hang
+        with os.fdopen(fd, "rb") as fh:
+            os.set_blocking(fd, True)
+            if not stat.S_ISREG(os.fstat(fd).st_mode) and not stat.S_ISFIFO(os.fstat(fd).st_mode):
+                raise ConfigError(f"{path}: файл настроек должен быть обычным файлом")
+            raw = fh.read(MAX_CONFIG + 1)
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: это папка, а не файл настроек") from None
     except OSError as e:
         raise ConfigError(f"{path}: файл настроек не читается: {e.strerror or e}") from None
+    if len(raw) > MAX_CONFIG:
+        raise ConfigError(f"{path}: файл настроек больше {MAX_CONFIG // 1024 // 1024} МБ — это не файл настроек")
+    kind = "JSON" if path.lower().endswith(".json") else "TOML"
     try:
-        if path.lower().endswith(".json"):
+        if kind == "JSON":
             data = json.loads(raw.decode("utf-8-sig"))
         else:
             import tomllib
@@ -31,10 +44,14 @@ def load_config(path: str | None) -> Settings:
             data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: файл настроек не в UTF-8") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: слишком глубокая вложенность — это не файл настроек") from None
     except (ValueError, json.JSONDecodeError) as e:  # tomllib.TOMLDecodeError is a ValueError
-        kind = "JSON" if path.lower().endswith(".json") else "TOML"
         raise ConfigError(f"{path}: не разбирается как {kind}: {e}") from None
-    return parse_config(data, path)
+    try:
+        return parse_config(data, path)
+    except RecursionError:
+        raise ConfigError(f"{path}: слишком глубокая вложенность — это не файл настроек") from None
 
 
 def parse_config(data: object, source: str = "<config>") -> Settings:

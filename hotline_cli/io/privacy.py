@@ -4,18 +4,30 @@ report format, so that a masked report can still be joined by case and by client
 The hash is SHA-256 of the normalised value, cut to 8 hex digits; set HOTLINE_PII_SALT to a
 secret shared by the team to make it keyed (an unsalted hash of a phone number can be
 found by trying all numbers). `case_id` and `source` are kept: they are the join keys.
+
+Every scan here is linear in the text (no regular expression that can backtrack): a
+20 000-character field without spaces is masked in microseconds, a 10 MB one in well under
+a second.
+
+Phones recognised: Russian numbers with or without +7, 7 or 8 in front (10 digits after
+it), digits grouped by spaces, hyphens, dots and brackets in any way (+7 (903) 555.12.34,
+8-903-555-12-34, 89035551234, 903 555 1234…), and any +number of 11–13 digits. A group
+of four digits is only the last group of a phone, so that dates (30.10.2025 10:15) are
+never taken for one; an 8-digit request number is not a phone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Any
 
-EMAIL = re.compile(r"[^\s@<>,;:\"()\[\]«»]+@[^\s@<>,;:\"()\[\]«»]+\.[^\s@<>,;:\"()\[\]«».]+")
-PHONE_CANDIDATE = re.compile(r"(?<![\w/=.])\+?\d[\d \t()\-]{6,}\d")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 KEEP = ("case_id", "source")
+
+# a run of digits and phone separators, from a "+", a "(" or a digit: no nested choice, so no backtracking
+_RUN = re.compile(r"(?:\+|\()?[0-9](?:[ \t\u00a0().\-]{0,3}[0-9])*\)?")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def token(kind: str, value: str, salt: str = "") -> str:
@@ -23,19 +35,69 @@ def token(kind: str, value: str, salt: str = "") -> str:
     return f"<{kind}:{digest[:8]}>"
 
 
-def mask_text(text: str, names: tuple[str, ...], salt: str = "") -> str:
-    def phone(m: re.Match[str]) -> str:
-        found = m.group()
-        digits = re.sub(r"\D", "", found)
-        if not 10 <= len(digits) <= 13 or ISO_DATE.match(found):
-            return found  # a date, a request number: not a phone
-        return token("тел", digits[-10:], salt)
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(re.escape(name.strip()), re.IGNORECASE)
 
+
+def _mask_phones(text: str, salt: str) -> str:
+    out: list[str] = []
+    last = 0
+    for run in _RUN.finditer(text):
+        s = run.group()
+        if len(s) < 10:  # fewer characters than a phone's digits
+            continue
+        spans = [m.span() for m in _DIGITS.finditer(s)]
+        lens = [b - a for a, b in spans]
+        if sum(lens) < 10:
+            continue
+        i, n = 0, len(spans)
+        while i < n:
+            total, best, has4 = 0, -1, False
+            plus = i == 0 and s[0] == "+"
+            first = s[spans[i][0]]
+            for j in range(i, n):
+                total += lens[j]
+                if total > 13:
+                    break
+                # a group of four digits only ends a phone (30.10.2025 10:15 is a date and a time)
+                if not has4 and (11 <= total <= 13 if plus else total == 10 or (total == 11 and first in "78")):
+                    best = j
+                has4 = has4 or lens[j] == 4
+            if best < 0:
+                i += 1
+                continue
+            start = run.start() + (0 if i == 0 and s[0] in "+(" else spans[i][0])
+            end = run.start() + spans[best][1]
+            if best == n - 1 and s.endswith(")"):
+                end = run.end()
+            digits = "".join(s[a:b] for a, b in spans[i:best + 1])
+            out.append(text[last:start])
+            out.append(token("тел", digits[-10:], salt))
+            last = end
+            i = best + 1
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+# an address: a local part from its very start (the look-behind makes every scan begin at a run's
+# start, and possessive runs never give back: linear), "@", a domain with a dot
+_EMAIL = re.compile(r"(?<![\w.%+\-!#$&'*/=?^`{|}~])[\w.%+\-!#$&'*/=?^`{|}~]++@[\w\-]++(?:\.[\w\-]++)++")
+
+
+def _mask_emails(text: str, salt: str) -> str:
+    if "@" not in text:
+        return text
+    return _EMAIL.sub(lambda m: token("email", m.group(), salt), text)
+
+
+def mask_text(text: str, names: tuple[str, ...], salt: str = "") -> str:
     for name in names:
-        if name and name.strip():
-            text = text.replace(name, token("фио", name, salt))
-    text = EMAIL.sub(lambda m: token("email", m.group(), salt), text)
-    return PHONE_CANDIDATE.sub(phone, text)
+        if name and name.strip() and name.strip().casefold() in text.casefold():
+            text = _name_pattern(name).sub(token("фио", name, salt), text)
+    return _mask_phones(_mask_emails(text, salt), salt)
 
 
 def mask_result(r: dict[str, Any], names: tuple[str, ...] = (), salt: str = "") -> dict[str, Any]:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from hotline_cli.io.records import Record, RecordError
@@ -52,30 +52,76 @@ def resolve(rec: Record) -> Record:
 
 # ---------------------------------------------------------------- expanding inputs
 
+MAX_RECORD = 64 * 1024 * 1024  # one case on one line: 100 000 events take ~10 MB
+MAX_DOCUMENT = 512 * 1024 * 1024  # a .json document is read whole: past this, JSON Lines
+EMPTY_FILE = "пустой файл: нет ни одного дела"
+NOT_A_FILE = "это не файл выгрузки (устройство или сокет): не читается"
+LONG_LINE = (f"строка длиннее {MAX_RECORD // (1024 * 1024)} МБ — не похожа на запись дела "
+             "(файл без переводов строк?): пропущена")
+ENDLESS = "строка не кончается и после 1 ГБ: остаток ввода не прочитан"
+LONG_DOCUMENT = (f"файл больше {MAX_DOCUMENT // (1024 * 1024)} МБ читается целиком: сохраните выгрузку "
+                 "как JSON Lines (.jsonl, дело в строке) — такой файл читается потоком")
+
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
     """Yield (name, problem) for each file to read, folders walked in sorted order.
 
-    A problem is a Russian message for an input that cannot be read at all."""
+    A problem is a Russian message for an input that cannot be read at all: it becomes that
+    input's error record, and the other inputs are still read."""
     for item in inputs:
         if item == STDIN:
             yield STDIN, None
             continue
-        p = Path(item)
-        if p.is_dir():
-            found = False
-            for root, dirs, files in os.walk(p):
-                dirs.sort()
-                for f in sorted(files):
-                    if f.endswith(CASE_SUFFIXES):
-                        found = True
-                        yield os.path.join(root, f), None
-            if not found:
-                yield item, "в папке нет файлов .json или .jsonl"
-        elif p.exists():
-            yield item, None
+        if not item.strip():
+            yield repr(item), "пустое имя входа (не задана переменная?): укажите файл, папку или «-»"
+            continue
+        try:
+            st = os.stat(item)
+        except FileNotFoundError:
+            yield item, "файл не найден" + (" (символическая ссылка никуда не ведёт)" if os.path.islink(item) else "")
+            continue
+        except (OSError, ValueError) as e:
+            yield item, "файл не читается: " + (_os_error_ru(e) if isinstance(e, OSError) else str(e))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(item)
+        elif stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            yield item, None  # a FIFO named on purpose (a pipe, <(…)) is read
         else:
-            yield item, "файл не найден"
+            yield item, NOT_A_FILE
+
+
+def _walk(folder: str) -> Iterator[tuple[str, str | None]]:
+    """The case files of a folder, recursively, sorted; a subfolder that cannot be listed
+    and a file that is not a regular file are problems, never silently skipped."""
+    found = False
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=errors.append):
+        dirs.sort()
+        for f in sorted(files):
+            if not f.endswith(CASE_SUFFIXES):
+                continue
+            found = True
+            path = os.path.join(root, f)
+            try:
+                st = os.stat(path)
+            except OSError as e:
+                yield path, "файл не читается: " + _os_error_ru(e)
+                continue
+            yield path, None if stat.S_ISREG(st.st_mode) else \
+                "это не обычный файл (FIFO, устройство или сокет): в папке такие не читаются"
+        found = found or bool(errors)
+        yield from _folder_errors(errors, folder)
+    found = found or bool(errors)
+    yield from _folder_errors(errors, folder)  # os.walk reports the last subfolder after its last yield
+    if not found:
+        yield folder, "в папке нет файлов .json или .jsonl"
+
+
+def _folder_errors(errors: list[OSError], folder: str) -> Iterator[tuple[str, str]]:
+    while errors:
+        problem = errors.pop(0)
+        yield str(problem.filename or folder), "папка не читается: " + _os_error_ru(problem)
 
 
 def read_records(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | None = None) -> Iterator[Record]:
@@ -84,14 +130,16 @@ def read_records(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes
 
 
 def input_size(inputs: Iterable[str]) -> int:
-    """Bytes in the named files (folders walked); standard input counts as nothing."""
+    """Bytes in the named regular files (folders walked); standard input and pipes count as nothing."""
     total = 0
     for name, problem in expand_inputs(inputs):
         if not problem and name != STDIN:
             try:
-                total += os.path.getsize(name)
+                st = os.stat(name)
             except OSError:
-                pass
+                continue
+            if stat.S_ISREG(st.st_mode):
+                total += st.st_size
     return total
 
 
@@ -111,7 +159,7 @@ def read_blocks(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes]
             yield from _read_input(name, problem, encoding, stdin)
             continue
         try:
-            fh = open(name, "rb")  # noqa: SIM115 (closed by the with below, after the error branch)
+            fh = _open(name)
         except OSError:
             yield from _read_input(name, problem, encoding, stdin)  # says why, as read_raw does
             continue
@@ -120,6 +168,18 @@ def read_blocks(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes]
                 yield from _blocks(name, fh, encoding, size)
             except OSError as e:
                 yield Record(name, error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
+
+
+def _open(name: str) -> IO[bytes]:
+    """Open an input for reading. Non-blocking open, then blocking reads: a FIFO nobody
+    writes to reads as empty instead of blocking the whole run."""
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 @dataclass(slots=True)
@@ -132,6 +192,21 @@ class Block:
     encoding: str
 
 
+MAX_SKIP = 1024 * 1024 * 1024  # past this much of one endless line, the rest of the input is given up
+
+
+def _skip_line(fh: IO[bytes]) -> bool:
+    """Read past the rest of an over-long line without keeping it; False when the line
+    does not end within MAX_SKIP bytes (an endless stream: /dev/zero through a pipe)."""
+    skipped = 0
+    while skipped < MAX_SKIP:
+        chunk = fh.readline(1 << 20)
+        if not chunk or chunk.endswith(b"\n"):
+            return True
+        skipped += len(chunk)
+    return False
+
+
 def _blocks(name: str, fh: IO[bytes], encoding: str, size: int) -> Iterator[Record | Block]:
     line = 1
     any_text = False
@@ -140,7 +215,20 @@ def _blocks(name: str, fh: IO[bytes], encoding: str, size: int) -> Iterator[Reco
         if not data:
             break
         if not data.endswith(b"\n"):
-            data += fh.readline()  # a block ends at the end of a line
+            data += fh.readline(MAX_RECORD)  # a block ends at the end of a line…
+            cut = data.rfind(b"\n") + 1
+            if not data.endswith(b"\n") and len(data) - cut >= MAX_RECORD:  # …unless the line never ends
+                head = data[:cut]
+                if head:
+                    yield Block(name, line, head, encoding)
+                    line += head.count(b"\n")
+                yield Record(f"{name}:{line}", error=RecordError("", LONG_LINE))
+                any_text = True
+                line += 1
+                if not _skip_line(fh):
+                    yield Record(f"{name}:{line - 1}", error=RecordError("", ENDLESS))
+                    break
+                continue
         if not any_text:
             text = data[3:] if line == 1 and data.startswith(b"\xef\xbb\xbf") else data
             any_text = bool(text) and not text.isspace()
@@ -154,6 +242,9 @@ def block_records(block: Block) -> Iterator[Record]:
     """The records of a block: the lines of `_read_lines`, numbered as in the file."""
     name, encoding = block.name, block.encoding
     for lineno, raw in enumerate(block.data.split(b"\n"), block.first_line):
+        if len(raw) > MAX_RECORD:  # as _lines: the same records whichever way the file is read
+            yield Record(f"{name}:{lineno}", error=RecordError("", LONG_LINE))
+            continue
         rec = _line_record(name, lineno, raw, encoding)
         if rec is not None:
             yield rec
@@ -164,10 +255,13 @@ def _read_input(name: str, problem: str | None, encoding: str, stdin: IO[bytes] 
         yield Record(name, error=RecordError("", problem))
         return
     if name == STDIN:
-        yield from _read_stream(STDIN_NAME, stdin or sys.stdin.buffer, encoding, None)
+        try:
+            yield from _read_stream(STDIN_NAME, stdin or sys.stdin.buffer, encoding, None)
+        except OSError as e:
+            yield Record(STDIN_NAME, error=RecordError("", "ошибка чтения: " + _os_error_ru(e)))
         return
     try:
-        fh = open(name, "rb")  # noqa: SIM115 (closed by the with below, after the error branches)
+        fh = _open(name)
     except IsADirectoryError:
         yield Record(name, error=RecordError("", "это папка, а не файл"))
         return
@@ -186,9 +280,11 @@ def _read_input(name: str, problem: str | None, encoding: str, stdin: IO[bytes] 
 def _os_error_ru(e: OSError) -> str:
     import errno
 
-    return {errno.EACCES: "нет прав на чтение (проверьте права доступа к файлу)",
-            errno.EPERM: "нет прав на чтение (проверьте права доступа к файлу)",
+    return {errno.EACCES: "нет прав на чтение (проверьте права доступа)",
+            errno.EPERM: "нет прав на чтение (проверьте права доступа)",
             errno.ENOENT: "файл не найден", errno.EISDIR: "это папка, а не файл",
+            errno.ELOOP: "символическая ссылка зациклена",
+            errno.ENAMETOOLONG: "слишком длинное имя",
             errno.EIO: "ошибка ввода-вывода (диск или сеть)"}.get(e.errno or 0, e.strerror or str(e))
 
 
@@ -203,51 +299,99 @@ def _wide(encoding: str) -> bool:
     return name.startswith(("utf-16", "utf-32"))
 
 
+def check_encoding(encoding: str) -> str | None:
+    """Why `--encoding` cannot be used, or None: a text encoding in which a line break is
+    the byte 0x0A (cp1251, koi8-r, latin-1…), or UTF-16/32."""
+    import codecs
+
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        return f"неизвестная кодировка «{encoding}» (например: utf-8, cp1251, koi8-r, utf-16)"
+    if not getattr(info, "_is_text_encoding", True):
+        return f"«{encoding}» — не кодировка текста"
+    if _wide(encoding):
+        return None
+    try:
+        ok = "\n{}[]\",:".encode(info.name) == b'\n{}[]",:'
+    except (UnicodeError, ValueError):
+        ok = False
+    return None if ok else f"кодировка «{encoding}» не совместима с ASCII: такие файлы не читаются"
+
+
+def _lines(fh: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of a stream, each at most MAX_RECORD bytes; None stands for a longer line
+    (read past, never held whole: memory stays flat), b"" for an endless one, after which
+    the rest of the input is given up."""
+    while True:
+        line = fh.readline(MAX_RECORD + 1)
+        if not line:
+            return
+        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
+            yield None  # said at once, before reading past it
+            if not _skip_line(fh):
+                yield b""
+                return
+            continue
+        yield line
+
+
+def _read_whole(name: str, fh: IO[bytes], head: bytes = b"") -> bytes | Record:
+    data = head + fh.read(MAX_DOCUMENT + 1 - len(head))
+    if len(data) > MAX_DOCUMENT:
+        return Record(name, error=RecordError("", LONG_DOCUMENT))
+    return data
+
+
 def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> Iterator[Record]:
     if _wide(encoding):
         # UTF-16/32 lines cannot be split on b"\n": decode whole, then read it as UTF-8 like any input
+        data = _read_whole(name, fh)
+        if isinstance(data, Record):
+            yield data
+            return
         try:
-            text = decode_bytes(fh.read(), encoding)
+            text = decode_bytes(data, encoding)
         except JsonProblem as e:
             yield Record(name, error=RecordError("", e.message))
             return
-        yield from _read_stream(name, io.BytesIO(text.encode("utf-8")), "utf-8", mode)
+        yield from _read_stream(name, io.BytesIO(text.encode("utf-8", "surrogatepass")), "utf-8", mode)
         return
     if mode == "json":
-        yield from _read_document(name, fh.read(), encoding)
+        data = _read_whole(name, fh)
+        yield from [data] if isinstance(data, Record) else _read_document(name, data, encoding)
         return
+    lines = _lines(fh)
     if mode is None:
         # sniff: the first non-blank line decides; a JSON value on it means JSON Lines
-        head: list[bytes] = []
-        for raw in fh:
+        head: list[bytes | None] = []
+        for raw in lines:
             head.append(raw)
-            if raw.strip():
+            if raw is None or raw.strip():
                 break
-        first = head[-1].strip() if head else b""
-        if not first:
+        first = head[-1] if head else b""
+        if first is not None and not first.strip():
             yield Record(name, error=RecordError("", "пустой ввод: нет ни одного дела"))
             return
-        is_lines = False
-        if not first.lstrip(b"\xef\xbb\xbf").startswith(b"["):
+        is_lines = first is None  # an over-long first line: JSON Lines, that line an error
+        if first is not None and not first.strip().lstrip(b"\xef\xbb\xbf").startswith(b"["):
             try:
-                parse_json(decode_bytes(first, encoding))
+                parse_json(decode_bytes(first.strip(), encoding))
                 is_lines = True
             except JsonProblem:
                 is_lines = False
         if not is_lines:
-            yield from _read_document(name, b"".join(head) + fh.read(), encoding)
+            data = _read_whole(name, fh, b"".join(x for x in head if x is not None))
+            yield from [data] if isinstance(data, Record) else _read_document(name, data, encoding)
             return
-        yield from _read_lines(name, _chain(head, fh), encoding)
+        yield from _read_lines(name, _chain(head, lines), encoding)
         return
-    yield from _read_lines(name, fh, encoding)
+    yield from _read_lines(name, lines, encoding)
 
 
-def _chain(head: list[bytes], fh: IO[bytes]) -> Iterator[bytes]:
+def _chain(head: list[bytes | None], rest: Iterator[bytes | None]) -> Iterator[bytes | None]:
     yield from head
-    yield from fh
-
-
-EMPTY_FILE = "пустой файл: нет ни одного дела"
+    yield from rest
 
 
 def _line_record(name: str, lineno: int, raw: bytes, encoding: str) -> Record | None:
@@ -260,9 +404,16 @@ def _line_record(name: str, lineno: int, raw: bytes, encoding: str) -> Record | 
     return Record(f"{name}:{lineno}", raw=raw, encoding=encoding)
 
 
-def _read_lines(name: str, lines: Iterable[bytes], encoding: str) -> Iterator[Record]:
+def _read_lines(name: str, lines: Iterable[bytes | None], encoding: str) -> Iterator[Record]:
     any_line = False
     for lineno, raw in enumerate(lines, 1):
+        if raw is None:
+            any_line = True
+            yield Record(f"{name}:{lineno}", error=RecordError("", LONG_LINE))
+            continue
+        if raw == b"":  # only _lines gives an empty line: the over-long one never ended
+            yield Record(f"{name}:{lineno - 1}", error=RecordError("", ENDLESS))
+            return
         rec = _line_record(name, lineno, raw, encoding)
         if rec is not None:
             any_line = True

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol
 
-from hotline_cli.io.safe import safe_cell, safe_text
+from hotline_cli.io.safe import one_line, safe_cell, safe_text
 
 
 class View(Protocol):
@@ -62,8 +62,8 @@ def fragment(r: dict[str, Any], fmt: str, view: View) -> Any:
         for row in view.rows(r):
             w.writerow(cells(row, view.columns))
         return buf.getvalue()
-    if fmt == "table":
-        return [cells(row, view.columns) for row in view.rows(r)]
+    if fmt == "table":  # a cell is one line: a line break in a field must not forge a row
+        return [[one_line(c) if isinstance(c, str) else c for c in cells(row, view.columns)] for row in view.rows(r)]
     return "".join(safe_text(line) + "\n" for line in view.text(r))
 
 

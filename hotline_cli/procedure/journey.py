@@ -434,14 +434,18 @@ class Journey:
     def legal(self) -> list[LegalTerm]:
         """Consumer-rights terms of the claims (calendar days; art. 193: a last day off moves on)."""
         out = []
-        satisfied = self.events.of("claim_satisfied")
+        satisfied: dict[str, list[Event]] = {}  # by demand, in time order: each claim finds its own by bisection
+        for e in self.events.of("claim_satisfied"):
+            satisfied.setdefault(e.get("demand"), []).append(e)
         for claim in self.events.of("claim"):
             demand = claim.get("demand")
             key = "exchange_quality_check" if demand == "exchange" and claim.get("quality_check") else demand
             days, article = LEGAL_TERMS[key]
             start = claim.at.day
             due = self.cal.roll_forward(start + timedelta(days))  # art. 191 + art. 193
-            done = next((e for e in satisfied if e.get("demand") == demand and e.at.at >= claim.at.at), None)
+            same = satisfied.get(demand, [])
+            k = bisect_left(same, claim.at.at, key=_at)
+            done = same[k] if k < len(same) else None
             stopped = done.at.day if done else None
             late = max(0, ((stopped or self.as_of) - due).days)
             price = self.case.price

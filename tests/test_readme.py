@@ -1,0 +1,71 @@
+"""Every command the README shows runs as written from the repo root (in a copy of it), and
+every `console` example prints exactly what the README says it prints."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCK = re.compile(r"^```(sh|console)\n(.*?)^```", re.S | re.M)
+
+
+def commands():
+    """(command, expected output or None) for each command of each sh/console block."""
+    for kind, body in BLOCK.findall(README):
+        if kind == "sh":
+            for line in body.splitlines():
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    yield line, None
+        else:
+            chunks = re.split(r"^\$ ", body, flags=re.M)[1:]
+            for chunk in chunks:
+                cmd, _, out = chunk.partition("\n")
+                yield cmd.strip(), out
+
+
+CASES = list(commands())
+
+
+def test_the_readme_opens_with_the_two_commands():
+    first, second = (cmd for cmd, _ in CASES[:2])
+    assert first.startswith("python3 -m pip install -q . && hotline ")
+    assert second == (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def repo_copy(tmp_path_factory):
+    """The repo root as a newcomer has it: the fixtures and files the examples name."""
+    root = tmp_path_factory.mktemp("repo")
+    for name in ("fixtures", "schemas"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("hotline.example.toml", "README.md"):
+        shutil.copy(ROOT / name, root / name)
+    return root
+
+
+@pytest.mark.parametrize("cmd, expected", CASES[2:], ids=[c[:60] for c, _ in CASES[2:]])
+def test_every_readme_command_runs_as_written(repo_copy, cmd, expected):
+    # the first command's install is done (the tests run installed); the second one is this test run
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    p = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], cwd=repo_copy, capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert p.returncode in (0, 1, 2) and p.returncode not in (126, 127), (cmd, p.stderr)
+    for trouble in ("Traceback", "command not found", "No such file", "не найден", "файл не найден"):
+        assert trouble not in p.stderr, (cmd, p.stderr)
+    if expected is not None:
+        assert p.stdout == expected, cmd
+
+
+def test_the_first_command_on_a_fresh_install(repo_copy):
+    cmd = CASES[0][0].split("&&", 1)[1].strip()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    p = subprocess.run(["bash", "-c", cmd], cwd=repo_copy, capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0 and "HL-2025-0513" in p.stdout, p.stderr
