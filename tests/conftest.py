@@ -26,9 +26,10 @@ class Run:
 def hl():
     """Run the CLI: hl("triage", path, "--format", "jsonl", input=...)."""
 
-    def run(*args, input=None):
-        runner = CliRunner()
-        result = runner.invoke(cli, [str(a) for a in args], input=input)
+    def run(*args, input=None, width=1000):
+        # text is wrapped at the screen's width: wide by default, so that a phrase is found whole
+        runner = CliRunner(env={"COLUMNS": str(width)})
+        result = runner.invoke(cli, [str(a) for a in args], input=input, prog_name="hotline")
         # an exception escaping the command is a bug whatever the input: this assertion can fail
         # (catch_exceptions=False would re-raise before it); SystemExit is how every command ends
         assert result.exception is None or isinstance(result.exception, SystemExit), (

@@ -234,4 +234,4 @@ def test_workdays_formats_and_output(hl, tmp_path):
     out = tmp_path / "w.json"
     run = hl("workdays", "between", "2025-10-31", "2025-11-06", "--format", "json", "--output", out)
     assert run.out == "" and json.loads(out.read_text(encoding="utf-8"))["working_days"] == 3
-    assert "2025-11-06" in hl("workdays", "add", "2025-10-31", "3", "--format", "table").out
+    assert "06.11.2025" in hl("workdays", "add", "2025-10-31", "3", "--format", "table").out

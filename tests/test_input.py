@@ -83,5 +83,8 @@ def test_unknown_format_is_a_usage_error(hl):
 
 
 def test_bad_today_is_a_usage_error(hl):
-    run = hl("triage", FIXTURES / "cases", "--today", "31.10.2025")
-    assert run.code == 2 and "ГГГГ-ММ-ДД" in run.err
+    run = hl("triage", FIXTURES / "cases", "--today", "31.13.2025")
+    assert run.code == 2 and "ДД.ММ.ГГГГ" in run.err
+    # the way people write a date is accepted
+    assert hl("followup", FIXTURES / "cases" / "r8_site_form.json", "--today", "07.11.2025", "--format",
+              "jsonl").jsonl()[0]["as_of"] == "2025-11-07"

@@ -84,7 +84,7 @@ def test_email_closed_by_the_book(hl):
     assert s["consultation"]["notes"].split("\n") == [
         "Тикет (внутренний запрос на инженера): https://helpdesk.example.ru/tickets/88231",
         "Тикет клиента: https://helpdesk.example.ru/tickets/88200"]
-    assert not any("expert_call" in w for w in s["warnings"])
+    assert not any("звонка эксперта" in w for w in s["warnings"])
     assert codes(one(hl, "audit", "email_closed", "2025-11-20")) == []
     assert one(hl, "followup", "email_closed", "2025-11-20")["next_actions"] == []
 

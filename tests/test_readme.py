@@ -64,6 +64,28 @@ def test_every_readme_command_runs_as_written(repo_copy, cmd, expected):
         assert p.stdout == expected, cmd
 
 
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_the_completion_lines_of_other_shells(shell):
+    [line] = [b.strip() for kind, b in re.findall(r"^```(zsh|fish)\n(.*?)^```", README, re.S | re.M) if kind == shell]
+    line = line.split("#")[0].strip()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    if shutil.which(shell):
+        p = subprocess.run([shell, "-c", line], capture_output=True, text=True, env=env, timeout=60)
+        assert p.returncode == 0, p.stderr
+    # the script the line loads is what Click writes for that shell (the shell itself may be absent)
+    source = re.search(r"_HOTLINE_COMPLETE=\w+ hotline", line).group()
+    p = subprocess.run(["bash", "-c", source], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0 and "_HOTLINE_COMPLETE" in p.stdout and shell in p.stdout.lower()
+
+
+def test_rule_codes_complete_for_select(tmp_path):
+    env = dict(os.environ, _HOTLINE_COMPLETE="bash_complete", COMP_WORDS="hotline audit --select HL1",
+               COMP_CWORD="3", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    p = subprocess.run(["hotline"], capture_output=True, text=True, env=env, timeout=60)
+    codes = [line.split(",", 1)[1] for line in p.stdout.splitlines()]
+    assert codes == ["HL1", "HL101", "HL102", "HL103", "HL104", "HL105", "HL106", "HL107", "HL108", "HL109"]
+
+
 def test_the_first_command_on_a_fresh_install(repo_copy):
     cmd = CASES[0][0].split("&&", 1)[1].strip()
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")

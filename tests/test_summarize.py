@@ -56,7 +56,8 @@ def test_email_channel_notes_carry_the_client_ticket(hl, tmp_path, make_case):
 def test_missing_link_and_unfinished_work_are_warnings(hl, tmp_path, make_case):
     r = summ(hl, tmp_path, make_case(events=[FULL[0]]))
     w = " ".join(r["warnings"])
-    assert "engineer_request.ticket" in w and "engineer_answer" in w and "feedback_call" in w
+    assert "нет ссылки на тикет запроса инженеру" in w and "нет ответа инженера" in w and \
+        "нет обратной связи клиенту" in w
     assert r["consultation"]["customer_description"].endswith("Результат: коммуникация с клиентом не завершена.")
 
 

@@ -110,26 +110,34 @@ def say(line: str) -> None:
 
 
 class Command(RussianHelp, click.Command):
-    pass
+    def __init__(self, *args: Any, **kw: Any):
+        kw.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
+        super().__init__(*args, **kw)
 
 
 class Group(RussianHelp, click.Group):
     command_class = Command
     group_class = type  # subgroups are Groups too (click: type means "same class")
 
+    def __init__(self, *args: Any, **kw: Any):
+        kw.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
+        kw.setdefault("subcommand_metavar", "КОМАНДА [АРГУМЕНТЫ]...")
+        super().__init__(*args, **kw)
+
 
 class DateParam(click.ParamType):
-    name = "ГГГГ-ММ-ДД"
+    name = "ДАТА"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
+        from hotline_cli.io.answers import AnswerError, parse_date
         from hotline_cli.procedure.calendar_data import MAX_YEAR, MIN_YEAR
 
         try:
-            d = date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.fail(f"«{value}» — не дата; ожидается ГГГГ-ММ-ДД, например 2025-11-05", param, ctx)
+            d = parse_date(str(value), today_in("Europe/Moscow"))
+        except AnswerError as e:
+            self.fail(e.message, param, ctx)
         if not MIN_YEAR <= d.year <= MAX_YEAR:
             self.fail(f"«{value}» вне поддерживаемых лет {MIN_YEAR}–{MAX_YEAR}", param, ctx)
         return d
@@ -145,18 +153,18 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options every case command takes, declared once."""
     decorators = [
         click.argument("inputs", nargs=-1, metavar="[INPUT]..."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-                     help="text — для человека; jsonl — объект на дело в строке; json — один массив; "
-                          "csv и table — строки таблицы."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", metavar="ФОРМАТ",
+                     help="text — для человека (по умолчанию); table — таблица для человека; jsonl — объект на "
+                          "дело в строке; json — один массив; csv — строки таблицы для программ."),
         click.option("--today", "--as-of", "today", type=DATE, default=None,
-                     help="Дата, на которую судить сроки (ГГГГ-ММ-ДД); события после неё не учитываются. "
-                          "По умолчанию — сегодня в часовом поясе дела."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="HOTLINE_CONFIG",
-                     default=None, help="Файл настроек (TOML или JSON); также переменная HOTLINE_CONFIG."),
-        click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+                     help="Дата, на которую судить сроки (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); события после неё не "
+                          "учитываются. По умолчанию — сегодня в часовом поясе дела."),
+        click.option("--config", "config_path", envvar="HOTLINE_CONFIG", default=None, metavar="ФАЙЛ",
+                     help="Файл настроек (TOML или JSON); также переменная HOTLINE_CONFIG."),
+        click.option("--output", "-o", "output", default=None, metavar="ФАЙЛ",
                      help="Записать результат в файл (атомарно) вместо стандартного вывода."),
-        click.option("--encoding", default="utf-8", show_default=True,
-                     help="Кодировка входных файлов, например cp1251 или utf-16."),
+        click.option("--encoding", default="utf-8", metavar="КОДИРОВКА",
+                     help="Кодировка входных файлов, например cp1251 или utf-16 (по умолчанию utf-8)."),
         click.option("--mask-pii", is_flag=True, default=False,
                      help="Скрыть ФИО, телефоны и e-mail клиентов (стабильный короткий хеш; ключ — "
                           "переменная HOTLINE_PII_SALT)."),
@@ -170,10 +178,11 @@ INPUT_HELP = ("INPUT — файл .json (дело или массив дел), .
               "рекурсивно) или «-»; без INPUT читается стандартный ввод.")
 
 
-@click.group(cls=Group, context_settings=CONTEXT)
+@click.group(cls=Group, context_settings=CONTEXT, invoke_without_command=True)
 @click.version_option(__version__, "--version", "-V", prog_name="hotline", message="%(prog)s %(version)s",
                       help="Показать версию и выйти.")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """hotline — решения и аудит по статье ГЛ «Клиент не согласен с заключением мастера,
     что техника исправна».
 
@@ -186,6 +195,9 @@ def cli() -> None:
       audit      проверка выгрузки на соответствие статье
       workdays   производственный календарь РФ
     """
+    if ctx.invoked_subcommand is None:  # bare `hotline`: the help, and status 0
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
 # ------------------------------------------------------------------ running a batch
@@ -246,7 +258,7 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     options = dict(options or {})
     eml = options.pop("eml", None)
     job = pipeline.Job(command, fmt, today, _load_settings(config_path), options, mask_pii,
-                       os.environ.get("HOTLINE_PII_SALT", ""), clock=today_in)
+                       os.environ.get("HOTLINE_PII_SALT", ""), clock=today_in, width=screen_width())
     try:
         job.prepare()
     except ValueError as e:
@@ -257,12 +269,12 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
         say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
     if jobs is None:  # auto: every usable core for a large export
         jobs = usable_cores() if sources.input_size(names) >= PARALLEL_FROM_BYTES else 1
-    if eml or fmt == "table":
-        jobs = 1  # .eml files are written by this process; a table is built whole anyway
+    if eml or fmt == "table" or spec.gather:
+        jobs = 1  # .eml files are written by this process; a table and a gathered run are built whole
     tally = Tally(command)
     progress = output is not None or not sys.stdout.isatty()
     with open_output(output) as out:
-        sink = writers.Sink(out, fmt, spec.view)
+        sink = writers.Sink(out, fmt, spec.view, job.width)
         if jobs > 1:
             from hotline_cli.run.pool import chunks_parallel
 
@@ -273,8 +285,11 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
             post = EmlWriter(eml).write if eml else None
             pairs = pipeline.fragments(sources.read_raw(names, encoding), job, post=post,
                                        staged="-" not in names)
-            for frag, _meta in tally.watch(pairs, progress):
-                sink.write(frag)
+            if spec.gather:
+                write_gathered([frag for frag, _meta in tally.watch(pairs, progress)], sink, job)
+            else:
+                for frag, _meta in tally.watch(pairs, progress):
+                    sink.write(frag)
         sink.close(spec.trailer(tally.summary))
     s = tally.summary
     if s is not None and fmt != "text" and sys.stderr.isatty():
@@ -284,6 +299,27 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
 
 
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+
+
+def write_gathered(results: list[dict[str, Any]], sink: Any, job: Any) -> None:
+    """The agenda: every case's actions together, by date; text grouped by status."""
+    from hotline_cli.io import screen, views, writers
+
+    items = views.agenda_items(results)
+    if job.fmt == "text":
+        as_of = next((r["as_of"] for r in results if "as_of" in r), job.today.isoformat() if job.today else None)
+        horizon = next((r["horizon"] for r in results if "horizon" in r), None)
+        sink.out.write(screen.render(views.agenda_text(items, as_of, horizon), job.width))
+        return
+    for item in items:
+        sink.write(writers.fragment(item, job.fmt, views.VIEWS["agenda"], job.width))
+
+
+def screen_width() -> int:
+    """The terminal's width (COLUMNS first), 100 off a terminal."""
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 def usable_cores() -> int:
@@ -479,9 +515,9 @@ def followup(inputs: tuple[str, ...], fmt: str, today: date | None, config_path:
               help="Ответственный инженер (поверх списка ответственных из настроек).")
 @click.option("--urgent", is_flag=True, default=False,
               help="Добавить в копию адрес «в крайнем случае» (оперативное решение вопроса).")
-@click.option("--eml", "eml", type=click.Path(), default=None,
+@click.option("--eml", "eml", default=None, metavar="ПУТЬ",
               help="Записать письмо в формате RFC 5322: файл .eml, а для нескольких дел — папку.")
-@click.option("--question", "questions", multiple=True,
+@click.option("--question", "questions", multiple=True, metavar="ВОПРОС",
               help="Конкретный вопрос инженеру (можно несколько); по умолчанию — о ремонте в рамках "
                    "лояльности или актировании.")
 def escalate(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
@@ -493,16 +529,30 @@ def escalate(inputs: tuple[str, ...], fmt: str, today: date | None, config_path:
          {"engineer": engineer, "urgent": urgent, "eml": eml, "questions": list(questions)})
 
 
+def _complete_codes(incomplete: str) -> list[Any]:
+    """Shell completion of rule codes and prefixes (HL2, HL205) for --select/--ignore."""
+    from click.shell_completion import CompletionItem
+
+    from hotline_cli.procedure.audit import CODES
+
+    head, _, last = incomplete.rpartition(",")
+    prefix = head + "," if head else ""
+    options = sorted({c[:3] for c in CODES} | set(CODES))
+    return [CompletionItem(prefix + c, help=CODES[c].title if c in CODES else None)
+            for c in options if c.startswith(last.upper())]
+
+
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [c for v in values for c in v.split(",") if c.strip()]
 
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
 @batch_options
-@click.option("--select", multiple=True, metavar="КОДЫ",
+@click.option("--select", multiple=True, metavar="КОДЫ", shell_complete=lambda c, p, i: _complete_codes(i),
               help="Проверять только эти правила (через запятую; префикс HL2 — все HL2xx).")
-@click.option("--ignore", multiple=True, metavar="КОДЫ", help="Не проверять эти правила (через запятую или префикс).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+@click.option("--ignore", multiple=True, metavar="КОДЫ", shell_complete=lambda c, p, i: _complete_codes(i),
+              help="Не проверять эти правила (через запятую или префикс).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, metavar="N",
               help="Процессов для проверки (0 или не указано — авто: все ядра для выгрузок от 4 МБ).")
 def audit(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
           encoding: str, mask_pii: bool, select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None) -> None:
@@ -521,15 +571,61 @@ def summarize(inputs: tuple[str, ...], fmt: str, today: date | None, config_path
     _run("summarize", inputs, fmt, today, config_path, output, encoding, mask_pii)
 
 
+@cli.command("new", context_settings=CONTEXT, short_help="новое дело из разговора с клиентом")
+@click.option("--from", "source", metavar="ФАЙЛ",
+              help="Дополнить дело из файла: спросить только то, чего не хватает для решения (число АСЦ в "
+                   "городе), и решить заново.")
+@click.option("--output", "-o", "output", metavar="ПУТЬ",
+              help="Куда записать дело: файл .json или папка (файл по номеру дела). По умолчанию — текущая "
+                   "папка, а с --from — тот же файл.")
+@click.option("--id", "case_id", metavar="НОМЕР", help="Номер обращения (по умолчанию HL-ГГГГММДД-ЧЧММСС).")
+@click.option("--channel", type=click.Choice(["call", "site_form", "email"]), default="call", metavar="КАНАЛ",
+              help="Канал обращения: call — звонок на ГЛ (по умолчанию), site_form — форма на сайте, "
+                   "email — письмо на почту.")
+@click.option("--today", "--as-of", "today", type=DATE, default=None,
+              help="Дата обращения (ДД.ММ.ГГГГ); по умолчанию — сейчас. От неё считаются «сегодня» и «вчера».")
+def new_case(source: str | None, output: str | None, case_id: str | None, channel: str, today: date | None) -> None:
+    """Новое дело из разговора: вопросы по порядку статьи — кто клиент, заявки (номер, тип, дата,
+    заключение АСЦ), сохраняется ли неисправность, что за техника, число АСЦ в городе (только если
+    от него зависит решение), намерения клиента. Ответы — как удобно: «холодильник», «да»,
+    «31.10», «вчера». В конце — решение и дело в файле JSON для escalate, followup, summarize.
+    Без терминала ответы читаются со стандартного ввода, по одному в строке, в том же порядке."""
+    from hotline_cli.cli import new as conversation
+    from hotline_cli.procedure.case import zone
+
+    try:
+        code = conversation.run(source, output, case_id, channel, today, datetime.now(zone("Europe/Moscow")),
+                                screen_width())
+    except conversation.IntakeError as e:
+        raise Problem(str(e)) from None
+    except BrokenPipeError:
+        raise PipeClosed() from None
+    sys.exit(code)
+
+
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP, short_help="дела эксперта на сегодня и ближайшие дни")
+@batch_options
+@click.option("--days", type=click.IntRange(min=0), default=3, metavar="N",
+              help="«Ближайшие дни»: сколько рабочих дней после даты показывать (по умолчанию 3).")
+def agenda(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
+           encoding: str, mask_pii: bool, days: int) -> None:
+    """День эксперта по папке открытых дел: всё, что просрочено, нужно сегодня и в ближайшие
+    рабочие дни (повторный запрос, звонок о задержке, обратная связь, документы HPCC,
+    рекламации, требования, сроки по закону о защите прав потребителей) — по сроку, с делом,
+    клиентом, тем, что сделать, и текстом письма, где он составлен."""
+    _run("agenda", inputs, fmt, today, config_path, output, encoding, mask_pii, {"days": days})
+
+
 # ------------------------------------------------------------------ workdays
 
 def workday_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+    f = click.option("--output", "-o", "output", default=None, metavar="ФАЙЛ",
                      help="Записать результат в файл (атомарно) вместо стандартного вывода.")(f)
-    f = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="HOTLINE_CONFIG",
-                     default=None, help="Файл настроек с переопределениями календаря.")(f)
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-                     help="text — для человека; json/jsonl — один объект; csv/table — строки (для года — по дням).")(f)
+    f = click.option("--config", "config_path", envvar="HOTLINE_CONFIG", default=None, metavar="ФАЙЛ",
+                     help="Файл настроек с переопределениями календаря.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", metavar="ФОРМАТ",
+                     help="text — для человека (по умолчанию); table — таблица; json/jsonl — один объект; "
+                          "csv — строки (для года — по дням).")(f)
     return f
 
 
@@ -554,8 +650,8 @@ def _print_one(result: dict[str, Any], fmt: str, output: str | None) -> None:
                 out.write(writers.dumps(result) + "\n")
                 return
             view = workdays_view(result)
-            sink = writers.Sink(out, fmt, view)
-            sink.write(writers.fragment(result, fmt, view))
+            sink = writers.Sink(out, fmt, view, screen_width())
+            sink.write(writers.fragment(result, fmt, view, screen_width()))
             sink.close()
     except BrokenPipeError:
         raise PipeClosed() from None
@@ -572,7 +668,7 @@ def _calendar_call(fn: Callable[[], Any]) -> Any:
 
 @workdays.command("add", context_settings=CONTEXT)
 @click.argument("start", type=DATE, metavar="ДАТА")
-@click.argument("n", type=click.IntRange(min=0), metavar="N")
+@click.argument("n", type=click.IntRange(min=0), metavar="N")  # N ≥ 0
 @workday_options
 def workdays_add(start: date, n: int, fmt: str, config_path: str | None, output: str | None) -> None:
     """N-й рабочий день после ДАТЫ (отсчёт со следующего дня); N = 0 — сама ДАТА, если она рабочая,
@@ -676,4 +772,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
         say(f"hotline: не удалось записать результат: {os_error_ru(e)}")
         _quiet_stdout()
         code = max(code, EXIT_INPUT)
+    if code > 128:
+        # interrupted: the workers are stopped and the temporary files removed; the interpreter's exit
+        # handlers would join the pool's feeder threads, which may wait forever on a stopped worker's pipe
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os._exit(code)
     sys.exit(code)

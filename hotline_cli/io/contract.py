@@ -145,8 +145,9 @@ def _describe(err) -> dict:
         return {"path": pointer(parts + [missing]), "message": f"нет обязательного поля «{missing}»"}
     if v == "enum":
         allowed = ", ".join("null" if x is None else str(x) for x in err.validator_value)
+        hint = _suggest(err.instance, [x for x in err.validator_value if isinstance(x, str)])
         return {"path": pointer(parts),
-                "message": f"значение {_show(err.instance)} не допускается; ожидается одно из: {allowed}"}
+                "message": f"значение {_show(err.instance)} не допускается; ожидается одно из: {allowed}{hint}"}
     if v == "const":
         return {"path": pointer(parts),
                 "message": f"значение {_show(err.instance)} не допускается; ожидается {_show(err.validator_value)}"}
@@ -170,3 +171,20 @@ def _describe(err) -> dict:
     if v == "propertyNames":
         return {"path": pointer(parts), "message": f"неверное имя ключа {_show(err.instance)}"}
     return {"path": pointer(parts), "message": err.message}
+
+
+def _suggest(value: Any, allowed: list[str]) -> str:
+    """«; возможно, имелось в виду «refrigerator»» for a typo or a Russian name of a code."""
+    if not isinstance(value, str) or not allowed:
+        return ""
+    from hotline_cli.io.answers import nearest, spellings
+    from hotline_cli.procedure import texts
+
+    labels: dict[str | None, str] = {}
+    for table in (texts.CATEGORY_RU, texts.CHANNEL_RU, texts.REQUEST_TYPE_RU, texts.CONCLUSION_RU, texts.EVENT_RU,
+                  texts.OUTCOME_RU, texts.DEMAND_RU, texts.INTENT_RU):
+        labels.update({k: v for k, v in table.items() if k in allowed})
+    for code in allowed:
+        labels.setdefault(code, code)
+    near = nearest(value, spellings(labels))
+    return f"; возможно, имелось в виду «{near}»" if near else ""

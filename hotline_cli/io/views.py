@@ -1,25 +1,31 @@
-"""What each command's result looks like to a person (text) and in a table (columns and
-rows). Results are plain dicts with the contract's keys; the Russian labels come from the
-core (`procedure.texts`), so a label lives in one place."""
+"""What each command's result looks like to a person (text, table) and to a pipeline (CSV
+columns and rows). Results are plain dicts with the contract's keys; the Russian labels come
+from the core (`procedure.texts`), so a label lives in one place. Slugs stay in the machine
+formats: the text and the table say everything in Russian."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hotline_cli.io.safe import one_line
+from hotline_cli.io.screen import Verbatim
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.audit import CODES, Summary
 
 Result = dict[str, Any]
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class CommandView:
     text: Callable[[Result], Iterable[str]]
-    columns: list[str]
-    rows: Callable[[Result], Iterable[dict[str, Any]]]
+    columns: list[str]  # CSV: the contract's keys, for pipelines
+    rows: Callable[[Result], Iterable[Row]]
+    headers: list[str] = field(default_factory=list)  # table: Russian headers, for people
+    table: Callable[[Result], Iterable[list[str]]] = lambda r: ()
+    wide: int = -1  # the table column that takes what the screen's width leaves
 
 
 def _d(iso: str | None) -> str:
@@ -67,11 +73,28 @@ def _text(fn: Callable[[Result], Iterator[str]]) -> Callable[[Result], Iterable[
     return text
 
 
-def _error_row(r: Result) -> list[dict[str, Any]]:
+def _table(fn: Callable[[Result], Iterable[list[str]]]) -> Callable[[Result], Iterable[list[str]]]:
+    """A command's table rows for a valid result, or the record's error in the last column."""
+
+    def table(r: Result) -> Iterable[list[str]]:
+        if "error" in r:
+            return [[r["case_id"] or "—", "ошибка в записи: " + error_line(r)]]
+        return fn(r)
+
+    return table
+
+
+def _error_row(r: Result) -> list[Row]:
     return [{"case_id": r["case_id"], "source": r["source"], "error": error_line(r)}]
 
 
+def _case(r: Result) -> str:
+    return one_line(r["case_id"] or "—")
+
+
 # ---------------------------------------------------------------- triage
+
+MISSING_RU = {"/client/phone": "телефон клиента", "/city/asc_count": "число АСЦ в городе"}
 
 
 def triage_text(r: Result) -> Iterator[str]:
@@ -87,7 +110,7 @@ def triage_text(r: Result) -> Iterator[str]:
     if r["say"]:
         yield "Что сказать клиенту:"
         for s in r["say"]:
-            yield f"  «{one_line(s)}»"
+            yield f"  {texts.quoted(one_line(s))}"
     if r["records"]:
         yield "Что оформить (тексты — скопировать как есть):"
         for rec in r["records"]:
@@ -95,7 +118,7 @@ def triage_text(r: Result) -> Iterator[str]:
             for k, v in rec["fields"].items():
                 if k == "type":
                     v = texts.REQUEST_TYPE_RU.get(v, v)
-                yield f"    {texts.FIELD_RU.get(k, k)}: {one_line(str(v))}"
+                yield Verbatim(f"    {texts.FIELD_RU.get(k, k)}: {one_line(str(v))}")
     if r.get("internal"):
         yield one_line(r["internal"])
     if r["missing"]:
@@ -108,7 +131,7 @@ def triage_text(r: Result) -> Iterator[str]:
 TRIAGE_COLUMNS = ["case_id", "source", "situation", "verdict", "exception", "rule", "missing", "warnings", "error"]
 
 
-def triage_rows(r: Result) -> Iterable[dict[str, Any]]:
+def triage_rows(r: Result) -> Iterable[Row]:
     row = dict(r)
     row["missing"] = [m["field"] for m in r.get("missing") or ()]
     if "error" in r:
@@ -116,13 +139,27 @@ def triage_rows(r: Result) -> Iterable[dict[str, Any]]:
     return [row]
 
 
+def triage_table(r: Result) -> Iterable[list[str]]:
+    verdict = texts.VERDICT_RU[r["verdict"]] + (", кондиционер" if r["exception"] else "")
+    missing = "; ".join(MISSING_RU.get(m["field"], m["field"]) for m in r["missing"]) or "—"
+    return [[_case(r), str(r["situation"] or "—"), verdict, r["rule"], missing]]
+
+
 # ---------------------------------------------------------------- followup
+
+
+def _clock_name(c: Row) -> str:
+    return texts.CLOCK_RU[c["name"]] + (f", цикл {c['cycle']}" if c["cycle"] else "")
+
+
+def _when(due: str, as_of: str) -> str:
+    return " (срок прошёл)" if due < as_of else (" (сегодня)" if due == as_of else "")
 
 
 def followup_text(r: Result) -> Iterator[str]:
     yield f"{_head(r)} — сроки на {_d(r['as_of'])}"
     for c in r["clocks"]:
-        name = texts.CLOCK_RU[c["name"]] + (f", цикл {c['cycle']}" if c["cycle"] else "")
+        name = _clock_name(c)
         if c["status"] == "not_started":
             yield f"  {name}: {texts.STATUS_RU['not_started']}"
             continue
@@ -131,8 +168,7 @@ def followup_text(r: Result) -> Iterator[str]:
     if r["next_actions"]:
         yield "Что сделать:"
         for a in r["next_actions"]:
-            late = " (срок прошёл)" if a["due"] < r["as_of"] else (" (сегодня)" if a["due"] == r["as_of"] else "")
-            yield f"  [ ] {_d(a['due'])}{late} — {one_line(a['text'])}"
+            yield f"  [ ] {_d(a['due'])}{_when(a['due'], r['as_of'])} — {one_line(a['text'])}"
     else:
         yield "Что сделать: по срокам ничего не требуется."
     if r["legal"]:
@@ -152,7 +188,7 @@ FOLLOWUP_COLUMNS = ["case_id", "source", "as_of", "clock", "cycle", "start", "du
                     "penalty_rub", "next_action", "next_action_due", "error"]
 
 
-def followup_rows(r: Result) -> Iterable[dict[str, Any]]:
+def followup_rows(r: Result) -> Iterable[Row]:
     if "error" in r:
         return _error_row(r)
     nxt = r["next_actions"][0] if r["next_actions"] else {}
@@ -166,31 +202,45 @@ def followup_rows(r: Result) -> Iterable[dict[str, Any]]:
     return rows
 
 
+def followup_table(r: Result) -> Iterable[list[str]]:
+    rows = [[_case(r), _clock_name(c), _d(c["start"]), _d(c["due"]), texts.STATUS_RU[c["status"]]]
+            for c in r["clocks"]]
+    rows += [[_case(r), "требование: " + texts.DEMAND_RU[t["demand"]], _d(t["start"]), _d(t["due"]),
+              texts.STATUS_RU[t["status"]]] for t in r["legal"]]
+    return rows
+
+
 # ---------------------------------------------------------------- escalate
 
 
-def message_lines(m: dict[str, Any]) -> Iterator[str]:
+def message_lines(m: Row) -> Iterator[str]:
     yield f"  Кому:      {one_line(m['to']) or '— (не указан)'}"
     yield f"  Копия:     {one_line(', '.join(m['cc'])) if m['cc'] else '—'}"
     if m.get("priority"):
         yield f"  Приоритет: {m['priority']}"
-    yield f"  Тема:      {one_line(m['subject'])}"
+    yield Verbatim(f"  Тема:      {one_line(m['subject'])}")
     if m.get("attachments"):
         yield f"  Вложения:  {one_line('; '.join(m['attachments']))}"
     yield "  ----"
     for line in m["body"].rstrip("\n").split("\n"):
-        yield f"  {one_line(line)}"
+        yield Verbatim(f"  {one_line(line)}")
     yield "  ----"
+
+
+def _cap(text: str) -> str:
+    """The first letter capital, the rest as it is («HPCC» stays)."""
+    return text[:1].upper() + text[1:]
+
+
+def _step(r: Result) -> str:
+    return f"{_cap(texts.STAGE_RU[r['stage']])}: {texts.STEP_RU[r['step']]}"
 
 
 def escalate_text(r: Result) -> Iterator[str]:
     yield _head(r)
-    if r["step"] is None:
-        yield "Шаг эксперта не определён."
-    else:
-        yield f"{texts.STAGE_RU[r['stage']].capitalize()}: {texts.STEP_RU[r['step']]}"
+    yield "Шаг эксперта не определён." if r["step"] is None else _step(r)
     if r.get("since"):
-        yield f"С: {_d(r['since'])}" + (f", срок: {_d(r['due'])}" if r.get("due") else "")
+        yield f"С {_d(r['since'])}" + (f", срок: {_d(r['due'])}" if r.get("due") else "")
     if r.get("todo"):
         yield f"Что сделать: {one_line(r['todo'])}"
     if r["message"]:
@@ -205,7 +255,7 @@ ESCALATE_COLUMNS = ["case_id", "source", "stage", "step", "since", "due", "done_
                     "subject", "warnings", "error"]
 
 
-def escalate_rows(r: Result) -> Iterable[dict[str, Any]]:
+def escalate_rows(r: Result) -> Iterable[Row]:
     row = dict(r)
     if "error" in r:
         row["error"] = error_line(r)
@@ -214,30 +264,44 @@ def escalate_rows(r: Result) -> Iterable[dict[str, Any]]:
     return [row]
 
 
+def escalate_table(r: Result) -> Iterable[list[str]]:
+    if r["step"] is None:
+        return [[_case(r), "—", "—", "—", one_line("; ".join(r["warnings"])) or "—"]]
+    m = r.get("message") or {}
+    to = one_line(m.get("to") or "") or ("—" if not m else "не указан")
+    return [[_case(r), texts.STEP_RU[r["step"]], _d(r.get("due")), to, one_line(r["todo"])]]
+
+
 # ---------------------------------------------------------------- summarize
 
 
 def summarize_text(r: Result) -> Iterator[str]:
     yield f"{_head(r)} — итоговая консультация GSIS"
-    yield "«Описание заказчика»:"
+    yield "«Описание заказчика» (скопировать как есть):"
     for line in r["consultation"]["customer_description"].split("\n"):
-        yield f"  {one_line(line)}"
+        yield Verbatim(f"  {one_line(line)}")
     yield "«Примечания»:"
     for line in (r["consultation"]["notes"] or "—").split("\n"):
-        yield f"  {one_line(line)}"
+        yield Verbatim(f"  {one_line(line)}")
     yield from _warnings(r)
 
 
 SUMMARIZE_COLUMNS = ["case_id", "source", "customer_description", "notes", "warnings", "error"]
 
 
-def summarize_rows(r: Result) -> Iterable[dict[str, Any]]:
+def summarize_rows(r: Result) -> Iterable[Row]:
     if "error" in r:
         return _error_row(r)
     # a cell keeps its line breaks (quoted by csv) so that it pastes into GSIS as written
     return [{"case_id": r["case_id"], "source": r["source"], "warnings": r["warnings"],
              "customer_description": r["consultation"]["customer_description"],
              "notes": r["consultation"]["notes"]}]
+
+
+def summarize_table(r: Result) -> Iterable[list[str]]:
+    lines = r["consultation"]["customer_description"].split("\n")
+    notes = [x for x in r["consultation"]["notes"].split("\n") if x]
+    return [[_case(r), str(len(notes)), str(len(r["warnings"])), one_line(lines[-1])]]
 
 
 # ---------------------------------------------------------------- audit
@@ -247,13 +311,16 @@ def audit_text(r: Result) -> Iterator[str]:
     """Only cases with findings are printed: a month of clean cases is not a report."""
     if not r["findings"]:
         return
-    if "error" in r:
-        yield f"{_head(r)}: некорректная запись"
-    else:
-        yield f"{_head(r)}: {texts.situation_ru(r.get('situation'))} при обращении (правило {r.get('rule')})"
+    yield f"{_head(r)}: {texts.situation_ru(r.get('situation'))} при обращении (правило {r.get('rule')})"
     for x in r["findings"]:
         yield f"  {x['code']} {texts.SEVERITY_RU[x['severity']]}: {one_line(x['message'])}"
     yield from _warnings(r)
+
+
+def audit_error_text(r: Result) -> Iterator[str]:
+    yield from error_text(r)
+    for x in r.get("findings") or ():
+        yield f"  {x['code']} {texts.SEVERITY_RU[x['severity']]}: некорректная запись"
 
 
 def audit_summary(s: Summary | None) -> Iterator[str]:
@@ -284,17 +351,27 @@ def audit_summary(s: Summary | None) -> Iterator[str]:
 AUDIT_COLUMNS = ["case_id", "source", "situation", "code", "severity", "message"]
 
 
-def audit_rows(r: Result) -> Iterable[dict[str, Any]]:
+def audit_rows(r: Result) -> Iterable[Row]:
     return [{"case_id": r["case_id"], "source": r["source"], "situation": r.get("situation"), **x}
             for x in r.get("findings") or ()]
 
 
+def audit_table(r: Result) -> Iterable[list[str]]:
+    return [[_case(r), str(r.get("situation") or "—"), x["code"], texts.SEVERITY_RU[x["severity"]],
+             one_line(x["message"])] for x in r["findings"]]
+
+
 VIEWS = {
-    "triage": CommandView(_text(triage_text), TRIAGE_COLUMNS, triage_rows),
-    "followup": CommandView(_text(followup_text), FOLLOWUP_COLUMNS, followup_rows),
-    "escalate": CommandView(_text(escalate_text), ESCALATE_COLUMNS, escalate_rows),
-    "summarize": CommandView(_text(summarize_text), SUMMARIZE_COLUMNS, summarize_rows),
-    "audit": CommandView(_text(audit_text), AUDIT_COLUMNS, audit_rows),
+    "triage": CommandView(_text(triage_text), TRIAGE_COLUMNS, triage_rows,
+                          ["Дело", "Ситуация", "Решение", "Правило", "Не хватает"], _table(triage_table), 2),
+    "followup": CommandView(_text(followup_text), FOLLOWUP_COLUMNS, followup_rows,
+                            ["Дело", "Срок", "С", "До", "Статус"], _table(followup_table), 1),
+    "escalate": CommandView(_text(escalate_text), ESCALATE_COLUMNS, escalate_rows,
+                            ["Дело", "Шаг", "Срок", "Кому", "Что сделать"], _table(escalate_table), 4),
+    "summarize": CommandView(_text(summarize_text), SUMMARIZE_COLUMNS, summarize_rows,
+                             ["Дело", "Ссылок", "Предупр.", "Результат"], _table(summarize_table), 3),
+    "audit": CommandView(lambda r: audit_error_text(r) if "error" in r else audit_text(r), AUDIT_COLUMNS, audit_rows,
+                         ["Дело", "Ситуация", "Код", "Уровень", "Находка"], _table(audit_table), 4),
 }
 
 
@@ -308,9 +385,16 @@ def workdays_view(r: Result) -> CommandView:
         columns = ["year", "date", "working", "name", "working_days", "provisional"]
         rows = [dict(d, year=r["year"], working_days=r["working_days"], provisional=r["provisional"])
                 for d in r["days"]]
+        table = [[_d(d["date"]), "рабочий" if d["working"] else "выходной", d["name"]] for d in r["days"]]
+        return CommandView(workdays_text, columns, lambda _: rows, ["Дата", "День", "Почему"], lambda _: table, 2)
+    columns, rows = list(r), [r]
+    if "n" in r:
+        table = [[_d(r["start"]), str(r["n"]), _d(r["date"]), "да" if r["provisional"] else "нет"]]
+        headers = ["С даты", "Рабочих дней", "Дата", "Предварительный календарь"]
     else:
-        columns, rows = list(r), [r]
-    return CommandView(workdays_text, columns, lambda _: rows)
+        table = [[_d(r["start"]), _d(r["end"]), str(r["working_days"]), "да" if r["provisional"] else "нет"]]
+        headers = ["После", "По", "Рабочих дней", "Предварительный календарь"]
+    return CommandView(workdays_text, columns, lambda _: rows, headers, lambda _: table)
 
 
 def workdays_text(r: Result) -> Iterator[str]:
@@ -334,3 +418,59 @@ def workdays_text(r: Result) -> Iterator[str]:
     else:
         yield f"Рабочих дней после {_d(r['start'])} по {_d(r['end'])} включительно: {r['working_days']}{prov}"
 
+
+# ---------------------------------------------------------------- agenda
+
+AGENDA_GROUPS = (("overdue", "Просрочено"), ("today", "Сегодня"), ("upcoming", "Ближайшие дни"))
+AGENDA_COLUMNS = ["case_id", "source", "client", "due", "status", "action", "text", "error"]
+
+
+def agenda_items(results: list[Result]) -> list[Result]:
+    """One row per action due, every case's together, by date (then input order); a record's
+    error stays a row of its own, after the actions."""
+    items = [dict(item, case_id=r["case_id"], source=r["source"], client=r["client"])
+             for r in results if "error" not in r for item in r["items"]]
+    items.sort(key=lambda x: x["due"])  # stable: equal dates keep the input order
+    return items + [r for r in results if "error" in r]
+
+
+def agenda_text(items: list[Result], as_of: str | None, horizon: str | None) -> Iterator[str]:
+    head = f"План на {_d(as_of)}" if as_of else "План"
+    if horizon:
+        head += f" (ближайшие дни — по {_d(horizon)})"
+    yield head
+    actions = [x for x in items if "error" not in x]
+    if not actions:
+        yield "Действий по срокам нет."
+    for status, title in AGENDA_GROUPS:
+        group = [x for x in actions if x["status"] == status]
+        if not group:
+            continue
+        yield ""
+        yield f"{title} ({len(group)})"
+        for x in group:
+            yield f"  {_d(x['due'])}  {one_line(x['case_id'] or '—')} · {one_line(x['client'])}"
+            yield f"    {_cap(texts.ACTION_RU[x['action']])}: {one_line(x['text'])}"
+            if x.get("message"):
+                yield "    Текст письма:"
+                for line in message_lines(x["message"]):
+                    yield "  " + line if not isinstance(line, Verbatim) else Verbatim("  " + line)
+    for x in items:
+        if "error" in x:
+            yield ""
+            yield from error_text(x)
+
+
+def agenda_rows(x: Result) -> Iterable[Row]:
+    if "error" in x:
+        return _error_row(x)
+    return [{k: x.get(k) for k in AGENDA_COLUMNS}]
+
+
+def agenda_table(x: Result) -> Iterable[list[str]]:
+    return [[_d(x["due"]), {"overdue": "просрочено", "today": "сегодня", "upcoming": "скоро"}[x["status"]],
+             one_line(x["case_id"] or "—"), texts.ACTION_RU[x["action"]], one_line(x["text"])]]
+
+
+VIEWS["agenda"] = CommandView(lambda r: (), AGENDA_COLUMNS, agenda_rows,
+                              ["Срок", "Статус", "Дело", "Действие", "Что сделать"], _table(agenda_table), 4)

@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol
 
-from hotline_cli.io.safe import one_line, safe_cell, safe_text
+from hotline_cli.io.safe import one_line, safe_cell
+from hotline_cli.io.screen import DEFAULT_WIDTH, render
 
 
 class View(Protocol):
@@ -25,6 +26,15 @@ class View(Protocol):
 
     @property
     def rows(self) -> Callable[[dict[str, Any]], Iterable[dict[str, Any]]]: ...
+
+    @property
+    def headers(self) -> list[str]: ...
+
+    @property
+    def table(self) -> Callable[[dict[str, Any]], Iterable[list[str]]]: ...
+
+    @property
+    def wide(self) -> int: ...
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
@@ -50,7 +60,7 @@ def cells(row: dict[str, Any], columns: list[str]) -> list[object]:
     return [safe_cell(row.get(c)) for c in columns]
 
 
-def fragment(r: dict[str, Any], fmt: str, view: View) -> Any:
+def fragment(r: dict[str, Any], fmt: str, view: View, width: int = DEFAULT_WIDTH) -> Any:
     """What one result adds to the output in `fmt` (rows for a table, text otherwise)."""
     if fmt == "jsonl":
         return dumps(r) + "\n"
@@ -62,9 +72,9 @@ def fragment(r: dict[str, Any], fmt: str, view: View) -> Any:
         for row in view.rows(r):
             w.writerow(cells(row, view.columns))
         return buf.getvalue()
-    if fmt == "table":  # a cell is one line: a line break in a field must not forge a row
-        return [[one_line(c) if isinstance(c, str) else c for c in cells(row, view.columns)] for row in view.rows(r)]
-    return "".join(safe_text(line) + "\n" for line in view.text(r))
+    if fmt == "table":  # a person's table: Russian headers and values; a cell is one line
+        return [[one_line(str(c)) for c in row] for row in view.table(r)]
+    return render(view.text(r), width)
 
 
 def join(frags: list[Any], fmt: str) -> tuple[str, int]:
@@ -91,8 +101,8 @@ def _utf8_buffer(out: IO[str]) -> IO[bytes] | None:
 class Sink:
     """Writes fragments in input order with each format's framing (CSV header, JSON array)."""
 
-    def __init__(self, out: IO[str], fmt: str, view: View):
-        self.out, self.fmt, self.view = out, fmt, view
+    def __init__(self, out: IO[str], fmt: str, view: View, width: int = DEFAULT_WIDTH):
+        self.out, self.fmt, self.view, self.width = out, fmt, view, width
         self.count = 0
         self.binary: IO[bytes] | None | bool = None  # out's UTF-8 byte stream, False when it has none
         self.table_rows: list[Any] = []
@@ -140,10 +150,49 @@ class Sink:
         if self.fmt == "json":
             self.out.write("\n]\n" if self.count else "[]\n")
         elif self.fmt == "table":
-            from tabulate import tabulate  # only this format pays for the import
-
-            self.out.write(tabulate(self.table_rows, headers=self.view.columns, tablefmt="simple",
-                                    disable_numparse=True) + "\n")
+            self.out.write(table(self.table_rows, self.view.headers, self.width, self.view.wide))
         elif self.fmt == "text":
-            for line in trailer:
-                self.out.write(safe_text(line) + "\n")
+            self.out.write(render(trailer, self.width))
+
+
+NARROW = 24  # a table column other than the wide one wraps past this many characters when space is short
+
+
+def table(rows: list[list[str]], headers: list[str], width: int, wide: int = -1) -> str:
+    """A table for people that fits `width` columns: the `wide` column wraps (by words) into
+    what the others leave; the others keep their widths."""
+    from tabulate import tabulate  # only this format pays for the import
+
+    if not rows:
+        return "(нет строк)\n"
+    n = len(headers)
+    wide = wide % n
+    fitted = []
+    for r in rows:  # a short row (a record's error: case, message) puts its last cell in the wide column
+        if len(r) < n:
+            full = [r[0]] + [""] * (n - 1)
+            full[wide] = r[-1]
+            r = full
+        fitted.append(r)
+    rows = fitted
+    # tabulate pads a header by 2 (MIN_PADDING): a column is at least its header and 2
+    natural = [max(len(headers[i]) + 2, *(len(r[i]) for r in rows)) for i in range(n)]
+    limits: list[int | None] = [None] * n
+    if sum(natural) + 2 * (n - 1) > width:
+        # the other columns give up width past NARROW, then more (the widest first, never below their
+        # header) until the wide one has NARROW; the wide one wraps into what is left
+        for i in range(n):
+            if i != wide and natural[i] > NARROW:
+                limits[i], natural[i] = NARROW, NARROW
+
+        def room() -> int:
+            return width - sum(w for i, w in enumerate(natural) if i != wide) - 2 * (n - 1)
+
+        while room() < NARROW:
+            i = max((i for i in range(n) if i != wide), key=lambda i: natural[i] - len(headers[i]) - 2)
+            if natural[i] <= max(len(headers[i]) + 2, 8):
+                break
+            natural[i] -= 1
+            limits[i] = natural[i]
+        limits[wide] = max(8, room())
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, maxcolwidths=limits) + "\n"

@@ -202,7 +202,7 @@ EXPERT_AT_WORK = ("expert_call", "engineer_request", "engineer_answer", "re_requ
 def hl201(j: Journey, cfg: Settings) -> list[str]:
     ev = j.events
     if not ev.has("expert_call") and any(ev.has(t) for t in EXPERT_AT_WORK):
-        return ["эксперт не позвонил клиенту (нет expert_call): вопрос на персональном контроле, "
+        return ["эксперт не позвонил клиенту (звонка эксперта в выгрузке нет): вопрос на персональном контроле, "
                 "срок — три рабочих дня"]
     return NONE
 
@@ -417,7 +417,7 @@ def hl304(j: Journey, cfg: Settings) -> list[str]:
     notes = (j.case.consultation or {}).get("notes") or ""
     tickets = list(dict.fromkeys(e.get("ticket") for e in j.events.of("client_ticket") if e.get("ticket")))
     if not tickets:
-        return ["в «Примечаниях» нет ссылки на тикет клиента: в выгрузке нет тикета клиента (client_ticket)"]
+        return ["в «Примечаниях» нет ссылки на тикет клиента: в выгрузке тикета клиента нет"]
     missing = [t for t in tickets if t not in notes]
     if missing:
         return ["в «Примечаниях» нет ссылки на тикет клиента: " + ", ".join(missing)]

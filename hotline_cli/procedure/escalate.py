@@ -66,9 +66,9 @@ def engineer_message(j: Journey, d: Request, cfg: Settings, engineer: str | None
         e = cfg.engineer_for(case.category, case.city)
         to = e.email if e else ""
     if not to:
-        warnings.append(f"ответственный инженер не найден: добавьте в настройки routing.engineers запись для "
-                        f"категории «{case.category}» (при необходимости с городом «{case.city}») "
-                        "или укажите --engineer")
+        warnings.append(f"ответственный инженер не найден: добавьте в файл настроек запись для категории "
+                        f"«{texts.CATEGORY_RU[case.category]}» (при необходимости с городом «{case.city}»): "
+                        f'[[routing.engineers]] category = "{case.category}" — или укажите --engineer')
     cc = []
     if d.asc_email:
         cc.append(d.asc_email)
@@ -101,7 +101,7 @@ def engineer_message(j: Journey, d: Request, cfg: Settings, engineer: str | None
 def hpcc_message(j: Journey, d: Request, cfg: Settings, warnings: list[str]) -> Message:
     case = j.case
     if not cfg.hpcc_manager:
-        warnings.append("адрес менеджера HPCC не настроен: укажите routing.hpcc_manager в файле настроек")
+        warnings.append("адрес менеджера HPCC не настроен: укажите его в файле настроек (ключ routing.hpcc_manager)")
     body = ["Добрый день!", "",
             f"Клиент {case.client_name} {sentences.disagreement(case, d)}. "
             "Отчёта от АСЦ о первичном выезде в GSIS нет.", "",
@@ -135,7 +135,7 @@ def reply_message(j: Journey, d: Request, st: Step, warnings: list[str]) -> Mess
     """The e-mail flow's written feedback to the client, with a place for the engineer's answer."""
     case = j.case
     if not case.client_email:
-        warnings.append("нет e-mail клиента (client.email): ответьте в его письме")
+        warnings.append("в деле нет e-mail клиента: ответьте в его письме")
     assert st.answer is not None
     body = [f"Здравствуйте, {case.client_name}!", "",
             f"Вы обратились к нам с несогласием с заключением по заявке № {d.number}. Ваше обращение передано "
@@ -150,7 +150,7 @@ def reply_message(j: Journey, d: Request, st: Step, warnings: list[str]) -> Mess
 def claims_message(j: Journey, d: Request, st: Step, cfg: Settings, warnings: list[str]) -> Message:
     case = j.case
     if not cfg.claims_group:
-        warnings.append("адрес группы рекламаций не настроен: укажите routing.claims_group в файле настроек")
+        warnings.append("адрес группы рекламаций не настроен: укажите его в файле настроек (ключ routing.claims_group)")
     claims = j.events.of("claim")
     body = ["Добрый день!", ""]
     if st.stage == 6:
@@ -179,7 +179,7 @@ def demands_message(j: Journey, d: Request, warnings: list[str]) -> Message:
     case = j.case
     where = "в ответ на это письмо" if j.email_flow else "в рамках вашего первоначального запроса (ответом на него)"
     if not case.client_email:
-        warnings.append("нет e-mail клиента (client.email): ответьте в его первоначальном запросе")
+        warnings.append("в деле нет e-mail клиента: ответьте в его первоначальном запросе")
     body = [f"Здравствуйте, {case.client_name}!", "",
             f"Мы получили ваше сообщение о несогласии с ответом по заявке № {d.number}.",
             f"Чтобы мы могли рассмотреть обращение, пожалуйста, чётко сформулируйте ваши требования {where}: "

@@ -32,8 +32,9 @@ def request_line(r: Request) -> str:
     """«Заявка № 1 — диагностика от 21.10.2025, АСЦ «Сервис», заключение: техника исправна.»"""
     when = f" от {texts.ru_date(r.created.day)}" if r.created else ""
     asc = f", АСЦ «{r.asc_name}»" if r.asc_name else ""
-    return (f"Заявка № {r.number} — {texts.REQUEST_TYPE_RU[r.type]}{when}{asc}, "
-            f"заключение: {texts.CONCLUSION_RU[r.conclusion]}.")
+    said = "письменного заключения АСЦ нет" if r.conclusion is None else \
+        f"заключение: {texts.CONCLUSION_RU[r.conclusion]}"
+    return f"Заявка № {r.number} — {texts.REQUEST_TYPE_RU[r.type]}{when}{asc}, {said}."
 
 
 def fault_clause(case: Case) -> str:

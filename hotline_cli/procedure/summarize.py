@@ -93,18 +93,19 @@ def summarize(j: Journey) -> dict[str, Any]:
     tickets = dedupe(e.get("ticket") for e in j.events.of("engineer_request"))
     notes += [f"Тикет (внутренний запрос на инженера): {t}" for t in tickets]
     if not tickets:
-        warnings.append("нет ссылки на тикет запроса инженеру (engineer_request.ticket) для «Примечаний»")
+        warnings.append("для «Примечаний» нет ссылки на тикет запроса инженеру: в выгрузке у запроса инженеру "
+                        "нет ссылки")
     if j.email_flow:
         client = dedupe(e.get("ticket") for e in j.events.of("client_ticket"))
         notes += [f"Тикет клиента: {t}" for t in client]
         if not client:
-            warnings.append("обращение напрямую на почту: нет ссылки на тикет клиента (client_ticket.ticket)")
+            warnings.append("обращение напрямую на почту: в выгрузке нет ссылки на тикет клиента для «Примечаний»")
     if j.expert is not None:
         for what, type_ in (("запроса инженеру", "engineer_request"), ("ответа инженера", "engineer_answer"),
                             ("обратной связи клиенту", "feedback_call")):
             if not j.events.has(type_):
-                warnings.append(f"в деле нет {what} ({type_}): консультация описывает незавершённую работу")
+                warnings.append(f"в деле нет {what}: консультация описывает незавершённую работу")
         if not j.email_flow and not j.events.has("expert_call"):
-            warnings.append("в деле нет звонка эксперта клиенту (expert_call)")
+            warnings.append("в деле нет звонка эксперта клиенту")
     return {"consultation": {"customer_description": "\n".join(lines), "notes": "\n".join(notes)},
             "step": j.step.step if j.step else None, "warnings": warnings}

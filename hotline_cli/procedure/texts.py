@@ -191,3 +191,12 @@ def ru_date(d: date) -> str:
             _RU_DATES.clear()
         s = _RU_DATES[d] = f"{d.day:02d}.{d.month:02d}.{d.year}"
     return s
+
+
+def quoted(text: str) -> str:
+    """«text», the quotes inside it turned to the inner pair: «…„…“…» (Russian typography)."""
+    return "«" + text.replace("«", "„").replace("»", "“") + "»"
+
+
+# the texts a person copies as they are: a screen never breaks them across lines
+MANDATED = (FIRST_SENTENCE, NAUMEN_COMMENT, NAUMEN_COMMENT_AC, NON_WARRANTY_ARTICLE, REGISTER_CALL)

@@ -82,7 +82,7 @@ def _ascs(f: Facts) -> str:
     n = f["asc_count"]
     if n is None:
         return f"число АСЦ в городе {f['city']} не проверено"
-    return f"в городе {f['city']} АСЦ — {n}"
+    return f"в городе {f['city']} АСЦ нет" if n == 0 else f"в городе {f['city']} {n} АСЦ"
 
 
 # The decision table of rules.md («triage»). First match wins.
@@ -140,21 +140,21 @@ RULES: tuple[Rule, ...] = (
          "другой АСЦ: формируем заявку на другой АСЦ для повторной проверки техники.",
          lambda f: f["asc_count"] >= 2, _const("second_asc"), _const(1),
          ("asc_count", "city", "disputed_request"),
-         lambda f: f"Одна заявка (№ {f['disputed_request']}), неисправность по словам клиента сохраняется, "
-         f"{_ascs(f)}: ситуация 1 — заявка на другой АСЦ для повторной проверки."),
+         lambda f: f"Одна заявка (№ {f['disputed_request']}), неисправность, по словам клиента, сохраняется, "
+         f"{_ascs(f)} — ситуация 1: заявка на другой АСЦ для повторной проверки."),
     Rule("R8", "есть заключение по заявке",
          "2. Была одна заявка на диагностику/ремонт — неисправность по мнению клиента сохранилась, в городе один "
          "АСЦ, есть заключение по заявке.",
          lambda f: f["has_conclusion"], _const("site_form_consultation"), _const(2),
          ("asc_count", "disputed_request", "conclusion"),
          lambda f: f"Одна заявка (№ {f['disputed_request']}), {_ascs(f)}, заключение есть "
-         f"({texts.CONCLUSION_RU[f['conclusion']]}): ситуация 2."),
+         f"({texts.CONCLUSION_RU[f['conclusion']]}) — ситуация 2."),
     Rule("R9", "иначе (один АСЦ, заключения нет)",
          "3. Была одна заявка на диагностику/ремонт — неисправность по мнению клиента сохранилась, в городе один "
          "АСЦ, нет заключения по заявке.",
          lambda f: True, _const("naumen_request"), _const(3),
          ("asc_count", "disputed_request", "conclusion"),
-         lambda f: f"Одна заявка (№ {f['disputed_request']}), {_ascs(f)}, отчёта АСЦ нет: ситуация 3."),
+         lambda f: f"Одна заявка (№ {f['disputed_request']}), {_ascs(f)}, отчёта АСЦ нет — ситуация 3."),
 )
 
 RULE_BY_CODE = {r.code: r for r in RULES}
@@ -368,7 +368,7 @@ def _need_info(case: Case, f: Facts, v: Verdict) -> None:
                   f"Проверить количество АСЦ в городе {case.city} (шаг 4): при двух и более — заявка на другой АСЦ "
                   "(ситуация 1); при одном — ситуация " + ("2 (заключение есть)." if f["has_conclusion"]
                                                            else "3 (заключения нет)."),
-                  "Затем указать в деле число АСЦ в городе и получить решение заново."]
+                  "Затем дополнить дело числом АСЦ и получить решение заново: hotline new --from ФАЙЛ-ДЕЛА."]
     v.missing.append({"field": "/city/asc_count", "message": f"не проверено количество АСЦ в городе {case.city}"})
 
 

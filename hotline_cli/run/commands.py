@@ -58,6 +58,7 @@ class Command:
     on_error: Callable[[Result, Context], Result] | None = None  # adds the command's keys to an error result
     summary: Callable[[], Any] | None = None  # a fresh accumulator of the run's results
     trailer: Callable[[Any], Iterable[str]] = lambda s: ()  # text written after the results
+    gather: bool = False  # the results are written together at the end (agenda: sorted across cases)
 
 
 def _triage(j: Journey, ctx: Context) -> Result:
@@ -118,6 +119,12 @@ def _audit_summary() -> Any:
     return Summary()
 
 
+def _agenda(j: Journey, ctx: Context) -> Result:
+    from hotline_cli.procedure.agenda import HORIZON_DAYS, agenda
+
+    return agenda(j, ctx.settings, ctx.options.get("days", HORIZON_DAYS))
+
+
 COMMANDS: dict[str, Command] = {
     "triage": Command(_triage, VIEWS["triage"]),
     "followup": Command(_followup, VIEWS["followup"]),
@@ -125,4 +132,5 @@ COMMANDS: dict[str, Command] = {
     "summarize": Command(_summarize, VIEWS["summarize"]),
     "audit": Command(_audit, VIEWS["audit"], prepare=_audit_prepare, on_error=_audit_error,
                      summary=_audit_summary, trailer=audit_summary),
+    "agenda": Command(_agenda, VIEWS["agenda"], gather=True),
 }

@@ -56,7 +56,13 @@ def built(rec: Record) -> Case | Result:
     try:
         return build_case(rec.data)
     except ModelError as e:
-        return error_result(rec.source, rec.data, RecordError(e.path, e.message))
+        message = e.message
+        if e.path == "/city/timezone":
+            from hotline_cli.io.answers import nearest_zone
+
+            near = nearest_zone(str(rec.data["city"].get("timezone")))
+            message += f"; возможно, имелось в виду «{near}»" if near else ""
+        return error_result(rec.source, rec.data, RecordError(e.path, message))
 
 
 def to_case(rec: Record) -> Case | Result:
@@ -77,6 +83,7 @@ class Job:
     mask_pii: bool = False
     pii_salt: str = ""
     clock: Callable[[str], date] | None = None
+    width: int = 100  # the screen's width for text and tables
 
     def prepare(self) -> tuple[Command, Context]:
         spec = COMMANDS[self.command]
@@ -111,6 +118,7 @@ class Pipeline:
     def __init__(self, job: Job, post: Callable[[Result], Result] | None = None):
         self.spec, self.ctx = job.prepare()
         self.fmt = job.fmt
+        self.width = job.width
         self.post = post  # .eml drafts are messages to send: written before any masking
         self.mask: Callable[[Result, tuple[str, ...]], Result] | None = None
         if job.mask_pii:
@@ -145,9 +153,15 @@ class Pipeline:
             r = self.post(r)
         return r if self.mask is None else self.mask(r, names)
 
+    def render(self, r: Result) -> Any:
+        """The result's fragment of the output; a gathering command keeps the result itself."""
+        if self.spec.gather:
+            return r
+        return writers.fragment(r, self.fmt, self.spec.view, self.width)
+
     def one(self, rec: Record) -> tuple[Any, tuple[Any, ...]]:
         r = self.result(rec)
-        return writers.fragment(r, self.fmt, self.spec.view), meta(r)
+        return self.render(r), meta(r)
 
     def staged(self, recs: list[Record]) -> list[tuple[Any, tuple[Any, ...]]]:
         """`one` of each record, computed stage by stage over the list: parse them all, then
@@ -160,8 +174,8 @@ class Pipeline:
         cases = [built(rec) if bad is None else bad for rec, bad in zip(recs, checks)]
         decide = self.decide
         results = [decide(rec, case) for rec, case in zip(recs, cases)]
-        fragment, fmt, view = writers.fragment, self.fmt, self.spec.view
-        return [(fragment(r, fmt, view), meta(r)) for r in results]
+        render = self.render
+        return [(render(r), meta(r)) for r in results]
 
     def many(self, records: Iterable[Record], staged: bool = False) -> Iterator[tuple[Any, tuple[Any, ...]]]:
         """(fragment, meta) per record, in order. `staged`: in stages over STAGE records at a

@@ -1,0 +1,177 @@
+"""Answers the way people type them: dates (31.10.2025, 31.10, сегодня, вчера, 31 октября),
+да/нет, a choice by its Russian name or its code, a typo answered with the nearest valid
+choice. python-dateutil reads the numeric dates, day first."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be read; `suggestion` is the nearest valid one, if any."""
+
+    def __init__(self, message: str, suggestion: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().casefold().replace("ё", "е")).strip(" .,;!«»\"'")
+
+
+# ---------------------------------------------------------------- dates
+
+RELATIVE = {"сегодня": 0, "вчера": -1, "позавчера": -2, "завтра": 1, "today": 0, "yesterday": -1}
+MONTHS = {"январ": "Jan", "феврал": "Feb", "март": "Mar", "апрел": "Apr", "ма": "May", "июн": "Jun",
+          "июл": "Jul", "август": "Aug", "сентябр": "Sep", "октябр": "Oct", "ноябр": "Nov", "декабр": "Dec"}
+_MONTH_WORD = re.compile(r"\b(январ|феврал|март|апрел|июн|июл|август|сентябр|октябр|ноябр|декабр|ма)[а-я]*\b")
+_DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_HINT = "ДД.ММ.ГГГГ (например 31.10.2025), ДД.ММ, ГГГГ-ММ-ДД, «сегодня» или «вчера»"
+
+
+def parse_date(text: str, today: date, past: bool = False) -> date:
+    """A date as a person types it. `past`: a day and month without a year is the latest
+    such date not after `today` (a request date typed in January: «31.12» is last year's)."""
+    s = norm(text)
+    if s in RELATIVE:
+        return today + timedelta(RELATIVE[s])
+    if _ISO.match(s):  # year first is ISO: year, month, day (dateutil's day-first would swap them)
+        try:
+            return date.fromisoformat(s)
+        except ValueError:
+            raise AnswerError(f"«{text.strip()}» — такой даты нет") from None
+    m = _DAY_MONTH.match(s)
+    if m:
+        s = f"{m.group(1)}.{m.group(2)}.{today.year}"
+    elif not re.search(r"[./\- ]", s):  # a bare number is not a date
+        raise AnswerError(f"«{text.strip()}» — не дата; ожидается {DATE_HINT}")
+    s = _MONTH_WORD.sub(lambda w: MONTHS[w.group(1)], s)
+    from dateutil import parser
+
+    try:
+        d = parser.parse(s, dayfirst=True, default=datetime(today.year, 1, 1)).date()
+    except (ValueError, OverflowError):
+        raise AnswerError(f"«{text.strip()}» — не дата; ожидается {DATE_HINT}") from None
+    if m and past and d > today:
+        d = d.replace(year=d.year - 1)
+    return d
+
+
+# ---------------------------------------------------------------- yes / no, numbers
+
+YES = {"да", "д", "yes", "y", "1", "true", "сохраняется", "верно", "ага", "конечно"}
+NO = {"нет", "н", "no", "n", "0", "false", "не сохраняется", "неверно"}
+
+
+def parse_yes_no(text: str) -> bool:
+    s = norm(text)
+    if s in YES:
+        return True
+    if s in NO:
+        return False
+    raise AnswerError(f"«{text.strip()}»: ответьте «да» или «нет»")
+
+
+def parse_count(text: str) -> int | None:
+    """A count (≥ 0); empty or «не знаю» is unknown (None)."""
+    s = norm(text)
+    if s in ("", "не знаю", "неизвестно", "не проверено", "?", "-"):
+        return None
+    words = {"ноль": 0, "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5}
+    if s in words:
+        return words[s]
+    if s.isdigit():
+        return int(s)
+    raise AnswerError(f"«{text.strip()}»: ожидается число (0, 1, 2…) или пусто, если не проверено")
+
+
+# ---------------------------------------------------------------- choices
+
+
+class Choice(NamedTuple):
+    value: str  # the contract's code
+    label: str  # its Russian name
+
+
+# what people write for a code, besides its Russian name and the code itself
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "air_conditioner": ("кондиционер", "кондей", "сплит", "сплит-система", "ac", "aircon", "conditioner"),
+    "refrigerator": ("холодильник", "fridge", "холодос"),
+    "freezer": ("морозилка", "морозильная камера"),
+    "washing_machine": ("стиральная", "стиралка", "стиральная машина", "washer"),
+    "dryer": ("сушилка", "сушильная"),
+    "dishwasher": ("посудомойка", "посудомоечная", "пмм"),
+    "cooking": ("плита", "варочная панель", "духовка", "духовой шкаф", "вытяжка", "микроволновка", "свч"),
+    "water_heater": ("бойлер", "водонагреватель"),
+    "tv": ("телевизор", "тв", "телик", "television"),
+    "small_appliance": ("мбт", "мелкая техника", "чайник", "пылесос"),
+    "other": ("другое", "прочее"),
+    "call": ("звонок", "телефон", "phone", "звонок на гл"),
+    "site_form": ("сайт", "форма", "напишите нам", "форма на сайте"),
+    "email": ("почта", "письмо", "e-mail", "mail", "имейл"),
+    "diagnostics": ("диагностика", "диаг"),
+    "repair": ("ремонт",),
+    "no_asc": ("нет асц", "запрос нет асц", "без асц"),
+    "no_fault": ("исправна", "техника исправна", "исправен", "неисправность не подтверждена"),
+    "physical_damage": ("повреждение", "физическое повреждение", "механическое повреждение"),
+    "operation_violation": ("нарушение", "нарушение правил эксплуатации", "нарушение эксплуатации"),
+    "court": ("суд",),
+    "rospotrebnadzor": ("роспотребнадзор", "рпн"),
+    "image_damage": ("имидж", "подрыв имиджа", "соцсети", "отзывы"),
+}
+
+
+def spellings(labels: Mapping[str | None, str], extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, str]:
+    """Every accepted spelling (normalised) → code: the Russian name, the code itself, synonyms."""
+    out: dict[str, str] = {}
+    for code, synonyms in SYNONYMS.items():
+        if code in labels:
+            for w in synonyms:
+                out[norm(w)] = code
+    for key, label in labels.items():
+        if key is None:
+            continue
+        out[norm(label)] = key
+        out[norm(key)] = key
+        out[norm(key.replace("_", " "))] = key
+    for code, more in (extra or {}).items():
+        for w in more:
+            out[norm(w)] = code
+    return out
+
+
+def parse_choice(text: str, accepted: Mapping[str, str], labels: Mapping[str | None, str]) -> str:
+    """The code a person meant; AnswerError with the nearest valid choice for a typo."""
+    s = norm(text)
+    if s in accepted:
+        return accepted[s]
+    near = nearest(s, accepted)
+    names = ", ".join(f"«{label}»" for code, label in labels.items() if code is not None)
+    if near is not None:
+        raise AnswerError(f"«{text.strip()}» — такого варианта нет; возможно, имелось в виду "
+                          f"«{labels.get(near, near)}»? Варианты: {names}", near)
+    raise AnswerError(f"«{text.strip()}» — такого варианта нет. Варианты: {names}")
+
+
+def nearest(text: str, candidates: Iterable[str] | Mapping[str, str], cutoff: float = 0.6) -> str | None:
+    """The nearest candidate (by spelling), mapped to its code when `candidates` maps them."""
+    keys = list(candidates)
+    found = difflib.get_close_matches(norm(text), keys, n=1, cutoff=cutoff)
+    if not found:
+        return None
+    return candidates[found[0]] if isinstance(candidates, Mapping) else found[0]
+
+
+def nearest_zone(name: str) -> str | None:
+    """The IANA time zone nearest to a mistyped one (Asia/Vladivostock → Asia/Vladivostok)."""
+    import zoneinfo
+
+    zones = {z.casefold(): z for z in zoneinfo.available_timezones()}
+    found = difflib.get_close_matches(name.strip().casefold(), list(zones), n=1, cutoff=0.75)
+    return zones[found[0]] if found else None
