@@ -303,6 +303,8 @@ def main() -> int:
     ap.add_argument("--keep", default=None, help="folder to keep the generated exports in")
     ap.add_argument("--stages", type=int, default=20_000,
                     help="records for (e), the CPU per case of each stage in one process (0: skip)")
+    ap.add_argument("--xlsx-cases", type=int, default=0,
+                    help="also audit an export of this many cases to --format xlsx, for the workbook's peak memory")
     ap.add_argument("--events", type=int, default=100_000,
                     help="events in the one long case of (f), run through every command (0: skip)")
     args = ap.parse_args()
@@ -343,6 +345,19 @@ def main() -> int:
             cmd += ["--jobs", str(args.jobs)]
         wall, peak, _ = run_measured(cmd)
         print(f"    audit of {args.memory_cases} cases: {wall:.1f} s, peak memory {peak:.1f} MB  (target < 150 MB)")
+        if not args.keep:
+            os.unlink(big)
+
+    if args.xlsx_cases:
+        big = os.path.join(work, f"export-{args.xlsx_cases}.jsonl")
+        if not os.path.exists(big):
+            generate(big, args.xlsx_cases)
+        book = os.path.join(work, "audit.xlsx")
+        wall, peak, _ = run_measured(hotline_cmd() + ["audit", big, "--today", TODAY, "--format", "xlsx",
+                                                      "--output", book])
+        print(f"    audit of {args.xlsx_cases} cases to xlsx: {wall:.1f} s, peak memory {peak:.1f} MB, "
+              f"{os.path.getsize(book) / 1e6:.0f} MB workbook  (target < 150 MB)")
+        os.unlink(book)
         if not args.keep:
             os.unlink(big)
 

@@ -73,8 +73,13 @@ def test_summary_totals_add_up(hl):
         max(1, sum(1 for line in p.read_text(encoding="utf-8").splitlines() if line.strip()))
         for p in files if p.suffix == ".jsonl")
     assert read == inputs
-    sit_lines = lines[lines.index("По ситуациям при обращении:") + 1:]
-    assert sum(int(x.rsplit(":", 1)[1]) for x in sit_lines) == read - invalid
+    at = lines.index("По ситуациям при обращении (дел, без ошибок, находок):") + 1
+    sit_lines = []
+    while at < len(lines) and lines[at].startswith("  "):
+        sit_lines.append(lines[at])
+        at += 1
+    # «  ситуация 2: 48, 29 (60 %), 33»: cases, compliant (share), findings
+    assert sum(int(x.rsplit(": ", 1)[1].split(",")[0]) for x in sit_lines) == read - invalid
 
 
 def test_exit_1_on_error_findings_0_on_warnings_only(hl):

@@ -21,6 +21,7 @@ from hotline_cli import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_SOFTWARE = 70  # a bug (sysexits' EX_SOFTWARE): never expected, said in one line
 
 
 class PipeClosed(BaseException):
@@ -144,7 +145,7 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
-FORMATS = ["text", "json", "jsonl", "csv", "table"]
+FORMATS = ["text", "json", "jsonl", "csv", "table", "xlsx"]
 
 
 # ------------------------------------------------------------------ shared options
@@ -154,8 +155,12 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.argument("inputs", nargs=-1, metavar="[INPUT]..."),
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", metavar="ФОРМАТ",
-                     help="text — для человека (по умолчанию); table — таблица для человека; jsonl — объект на "
-                          "дело в строке; json — один массив; csv — строки таблицы для программ."),
+                     help="text — для человека (по умолчанию); table — таблица для человека; xlsx — книга Excel "
+                          "(с --output); jsonl — объект на дело в строке; json — один массив; csv — строки "
+                          "таблицы для программ."),
+        click.option("--excel", is_flag=True, default=False,
+                     help="С --format csv: CSV для русского Excel — «;» между ячейками, UTF-8 с BOM "
+                          "(открывается двойным щелчком)."),
         click.option("--today", "--as-of", "today", type=DATE, default=None,
                      help="Дата, на которую судить сроки (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); события после неё не "
                           "учитываются. По умолчанию — сегодня в часовом поясе дела."),
@@ -257,8 +262,17 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
         raise Problem(f"--encoding: {bad_encoding}")
     options = dict(options or {})
     eml = options.pop("eml", None)
-    job = pipeline.Job(command, fmt, today, _load_settings(config_path), options, mask_pii,
-                       os.environ.get("HOTLINE_PII_SALT", ""), clock=today_in, width=screen_width())
+    report = options.pop("report", None)
+    statistics = options.pop("statistics", False)
+    exit_zero = options.pop("exit_zero", False)
+    if options.pop("excel", False):
+        if fmt != "csv":
+            raise Problem("--excel — для --format csv (таблица для Excel: «;» и UTF-8 с BOM)")
+        fmt = "csv-excel"
+    if fmt == "xlsx" and not output:
+        raise Problem("--format xlsx пишет книгу Excel в файл: укажите --output ФАЙЛ.xlsx")
+    job = pipeline.Job(command, "none" if statistics else fmt, today, _load_settings(config_path), options,
+                       mask_pii, os.environ.get("HOTLINE_PII_SALT", ""), clock=today_in, width=screen_width())
     try:
         job.prepare()
     except ValueError as e:
@@ -269,12 +283,21 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
         say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
     if jobs is None:  # auto: every usable core for a large export
         jobs = usable_cores() if sources.input_size(names) >= PARALLEL_FROM_BYTES else 1
-    if eml or fmt == "table" or spec.gather:
-        jobs = 1  # .eml files are written by this process; a table and a gathered run are built whole
+    if eml or fmt in ("table", "xlsx") or spec.gather:
+        jobs = 1  # .eml files are written by this process; a table, a workbook, a gathered run are built whole
     tally = Tally(command)
     progress = output is not None or not sys.stdout.isatty()
-    with open_output(output) as out:
-        sink = writers.Sink(out, fmt, spec.view, job.width)
+    view = spec.all_view if options.get("all") and spec.all_view is not None else spec.view
+    with open_output(output, binary=fmt == "xlsx") as out:
+        sink: Any
+        if fmt == "xlsx":
+            from hotline_cli.io.workbook import WorkbookSink
+
+            sink = WorkbookSink(out, command, view, statistics)  # type: ignore[arg-type]  # opened binary
+        elif statistics:
+            sink = writers.NullSink()
+        else:
+            sink = writers.Sink(out, fmt, view, job.width)
         if jobs > 1:
             from hotline_cli.run.pool import chunks_parallel
 
@@ -290,15 +313,34 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
             else:
                 for frag, _meta in tally.watch(pairs, progress):
                     sink.write(frag)
-        sink.close(spec.trailer(tally.summary))
+        if fmt == "xlsx":
+            sink.close(tally.summary)
+        elif statistics and tally.summary is not None:
+            writers.write_statistics(out, fmt, tally.summary.as_dict(), spec.trailer(tally.summary), job.width)
+        else:
+            sink.close(spec.trailer(tally.summary))
     s = tally.summary
+    if report and s is not None:
+        write_report(report, s.as_dict(), today, names)
     if s is not None and fmt != "text" and sys.stderr.isatty():
         say(f"hotline {command}: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
             f"с предупреждениями {s.with_warnings}, без замечаний {s.clean}")
-    return tally.exit_code()
+    return tally.exit_code(exit_zero)
 
 
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+
+
+def write_report(path: str, data: dict[str, Any], today: date | None, names: list[str]) -> None:
+    """--report: the page, written atomically."""
+    from hotline_cli.io import report
+    from hotline_cli.io.atomic import OutputError, write_bytes
+
+    page = report.render(data, today.isoformat() if today else None, names, __version__)
+    try:
+        write_bytes(path, page.encode("utf-8", "backslashreplace"))  # a lone surrogate shown as \ud800
+    except OutputError as e:
+        raise Problem(str(e)) from None
 
 
 def write_gathered(results: list[dict[str, Any]], sink: Any, job: Any) -> None:
@@ -393,10 +435,10 @@ class Tally:
             sys.stderr.flush()
             self.shown = False
 
-    def exit_code(self) -> int:
+    def exit_code(self, exit_zero: bool = False) -> int:
         if self.counts.errors:
             return EXIT_INPUT
-        if self.counts.findings_error:
+        if self.counts.findings_error and not exit_zero:
             return EXIT_FINDINGS
         return EXIT_OK
 
@@ -449,10 +491,11 @@ class EmlWriter:
 
 
 class open_output:
-    """stdout, or a file written atomically (io.atomic)."""
+    """stdout, or a file written atomically (io.atomic); binary for a workbook."""
 
-    def __init__(self, path: str | None):
+    def __init__(self, path: str | None, binary: bool = False):
         self.path = path
+        self.binary = binary
         self.file: Any = None
 
     def __enter__(self) -> IO[str]:
@@ -463,7 +506,7 @@ class open_output:
             return out
         from hotline_cli.io.atomic import AtomicFile, OutputError
 
-        self.file = AtomicFile(self.path)
+        self.file = AtomicFile(self.path, binary=self.binary)
         try:
             return self.file.__enter__()
         except OutputError as e:
@@ -494,19 +537,19 @@ def _run(command: str, *args: Any, **kw: Any) -> NoReturn:
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
 @batch_options
-def triage(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
-           encoding: str, mask_pii: bool) -> None:
+def triage(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
+           output: str | None, encoding: str, mask_pii: bool) -> None:
     """Ситуация статьи для дела: что делать, что сказать клиенту, что оформить (правила R0–R9)."""
-    _run("triage", inputs, fmt, today, config_path, output, encoding, mask_pii)
+    _run("triage", inputs, fmt, today, config_path, output, encoding, mask_pii, {"excel": excel})
 
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
 @batch_options
-def followup(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
-             encoding: str, mask_pii: bool) -> None:
+def followup(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
+             output: str | None, encoding: str, mask_pii: bool) -> None:
     """Сроки дела в рабочих днях: обещание клиенту, ответ инженера (по циклам), требования
     потребителя — статус на дату и что пора сделать."""
-    _run("followup", inputs, fmt, today, config_path, output, encoding, mask_pii)
+    _run("followup", inputs, fmt, today, config_path, output, encoding, mask_pii, {"excel": excel})
 
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
@@ -520,13 +563,13 @@ def followup(inputs: tuple[str, ...], fmt: str, today: date | None, config_path:
 @click.option("--question", "questions", multiple=True, metavar="ВОПРОС",
               help="Конкретный вопрос инженеру (можно несколько); по умолчанию — о ремонте в рамках "
                    "лояльности или актировании.")
-def escalate(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
-             encoding: str, mask_pii: bool, engineer: str | None, urgent: bool, eml: str | None,
+def escalate(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
+             output: str | None, encoding: str, mask_pii: bool, engineer: str | None, urgent: bool, eml: str | None,
              questions: tuple[str, ...]) -> None:
     """Следующий шаг эксперта или агента Usedesk по делу и письмо, если оно нужно сейчас:
     кому, копия, приоритет, тема, текст, вложения."""
     _run("escalate", inputs, fmt, today, config_path, output, encoding, mask_pii,
-         {"engineer": engineer, "urgent": urgent, "eml": eml, "questions": list(questions)})
+         {"engineer": engineer, "urgent": urgent, "eml": eml, "questions": list(questions), "excel": excel})
 
 
 def _complete_codes(incomplete: str) -> list[Any]:
@@ -554,21 +597,34 @@ def _codes(values: tuple[str, ...]) -> list[str]:
               help="Не проверять эти правила (через запятую или префикс).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, metavar="N",
               help="Процессов для проверки (0 или не указано — авто: все ядра для выгрузок от 4 МБ).")
-def audit(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
-          encoding: str, mask_pii: bool, select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None) -> None:
+@click.option("--statistics", is_flag=True, default=False,
+              help="Только итог (в любом формате): итоги, правила, разбивки по ситуациям, неделям, городам, "
+                   "технике, каналам, операторам и экспертам.")
+@click.option("--exit-zero", is_flag=True, default=False,
+              help="Код выхода не зависит от находок (0), кроме некорректных записей (2).")
+@click.option("--all", "all_cases", is_flag=True, default=False,
+              help="В строках csv и table — и дела без замечаний (строка без кода): долю соответствия можно "
+                   "посчитать по самим строкам.")
+@click.option("--report", metavar="ФАЙЛ.html", default=None,
+              help="Записать отчёт для просмотра: одна страница HTML с цифрами, графиками и делами с самыми "
+                   "серьёзными находками (без сети).")
+def audit(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
+          output: str | None, encoding: str, mask_pii: bool, select: tuple[str, ...], ignore: tuple[str, ...],
+          jobs: int | None, statistics: bool, exit_zero: bool, all_cases: bool, report: str | None) -> None:
     """Проверка выгрузки дел на соответствие статье: правила HL001–HL304, находки по делам
     и итог для супервайзера. Код выхода 1 — есть находки уровня «ошибка»."""
     _run("audit", inputs, fmt, today, config_path, output, encoding, mask_pii,
-         {"select": _codes(select), "ignore": _codes(ignore)}, jobs=jobs or None)
+         {"select": _codes(select), "ignore": _codes(ignore), "excel": excel, "statistics": statistics,
+          "exit_zero": exit_zero, "all": all_cases, "report": report}, jobs=jobs or None)
 
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
 @batch_options
-def summarize(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
-              encoding: str, mask_pii: bool) -> None:
+def summarize(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
+              output: str | None, encoding: str, mask_pii: bool) -> None:
     """Итоговая консультация GSIS: «Описание заказчика» с обязательной первой фразой,
     что сделано и результат; «Примечания» со ссылками на тикеты."""
-    _run("summarize", inputs, fmt, today, config_path, output, encoding, mask_pii)
+    _run("summarize", inputs, fmt, today, config_path, output, encoding, mask_pii, {"excel": excel})
 
 
 @cli.command("new", context_settings=CONTEXT, short_help="новое дело из разговора с клиентом")
@@ -607,13 +663,45 @@ def new_case(source: str | None, output: str | None, case_id: str | None, channe
 @batch_options
 @click.option("--days", type=click.IntRange(min=0), default=3, metavar="N",
               help="«Ближайшие дни»: сколько рабочих дней после даты показывать (по умолчанию 3).")
-def agenda(inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None, output: str | None,
-           encoding: str, mask_pii: bool, days: int) -> None:
+def agenda(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
+           output: str | None, encoding: str, mask_pii: bool, days: int) -> None:
     """День эксперта по папке открытых дел: всё, что просрочено, нужно сегодня и в ближайшие
     рабочие дни (повторный запрос, звонок о задержке, обратная связь, документы HPCC,
     рекламации, требования, сроки по закону о защите прав потребителей) — по сроку, с делом,
     клиентом, тем, что сделать, и текстом письма, где он составлен."""
-    _run("agenda", inputs, fmt, today, config_path, output, encoding, mask_pii, {"days": days})
+    _run("agenda", inputs, fmt, today, config_path, output, encoding, mask_pii, {"days": days, "excel": excel})
+
+
+@cli.command(context_settings=CONTEXT, short_help="книга правил: R0–R9 и коды HL")
+@click.argument("code", required=False, metavar="[КОД]", shell_complete=lambda c, p, i: _complete_codes(i))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", metavar="ФОРМАТ",
+              help="text — для человека (по умолчанию); json — один массив (или объект для КОДА); jsonl — правило "
+                   "в строке.")
+def rules(code: str | None, fmt: str) -> None:
+    """Книга правил: R0–R9 (решение оператора) и коды HL001–HL304 (проверка выгрузки) — уровень,
+    название, каналы и фраза статьи, на которой правило стоит. С КОДОМ — одно правило подробно
+    и его примеры: нарушение и «почти, но нет» из примеров проекта, проверенные здесь же."""
+    from hotline_cli.io import screen, writers
+    from hotline_cli.run import rulebook
+
+    listing = rulebook.entries()
+    entry = None
+    if code:
+        entry = rulebook.find(code)
+        if entry is None:
+            raise click.BadParameter(f"нет правила «{code}»; список — hotline rules", param_hint="КОД")
+    examples = rulebook.examples(entry["code"]) if entry else []
+    try:
+        if fmt == "json":
+            sys.stdout.write(writers.dumps(dict(entry, examples=examples) if entry else listing) + "\n")
+        elif fmt == "jsonl":
+            for e in [dict(entry, examples=examples)] if entry else listing:
+                sys.stdout.write(writers.dumps(e) + "\n")
+        else:
+            sys.stdout.write(screen.render(rulebook.text(entry, listing, examples), screen_width()))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise PipeClosed() from None
 
 
 # ------------------------------------------------------------------ workdays
@@ -623,7 +711,7 @@ def workday_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Записать результат в файл (атомарно) вместо стандартного вывода.")(f)
     f = click.option("--config", "config_path", envvar="HOTLINE_CONFIG", default=None, metavar="ФАЙЛ",
                      help="Файл настроек с переопределениями календаря.")(f)
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", metavar="ФОРМАТ",
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS[:-1]), default="text", metavar="ФОРМАТ",
                      help="text — для человека (по умолчанию); table — таблица; json/jsonl — один объект; "
                           "csv — строки (для года — по дням).")(f)
     return f
@@ -762,6 +850,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except OSError as e:  # writing the output failed (a full disk…)
         say(f"hotline: не удалось записать результат: {os_error_ru(e)}")
         code = EXIT_INPUT
+    except Exception as e:  # a bug: said in one line (HOTLINE_DEBUG=1 for the traceback), never a wall of text
+        if os.environ.get("HOTLINE_DEBUG"):
+            raise
+        say(f"hotline: внутренняя ошибка ({type(e).__name__}: {e}); повторите с HOTLINE_DEBUG=1 и сообщите "
+            "разработчикам")
+        code = EXIT_SOFTWARE
     finally:
         remove_pending()
     try:

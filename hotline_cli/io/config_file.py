@@ -87,6 +87,8 @@ def parse_config(data: object, source: str = "<config>") -> Settings:
                         for e in routing.get("engineers", ())),
         calendar=Overrides(frozenset(working), frozenset(non_working),
                            {int(y): text for y, text in cal.get("decrees", {}).items()}),
+        select=tuple(data.get("audit", {}).get("select", ())),
+        ignore=tuple(data.get("audit", {}).get("ignore", ())),
     )
 
 

@@ -341,12 +341,20 @@ def audit_summary(s: Summary | None) -> Iterator[str]:
         for code, n in sorted(s.per_rule.items()):
             c = CODES[code]
             yield f"  {code} {texts.SEVERITY_RU[c.severity]:<14} {n:>7}  {c.title}"
-    if s.per_situation:
-        yield "По ситуациям при обращении:"
-        for key, n in sorted(s.per_situation.items(), key=lambda kv: str(kv[0])):
-            name = f"ситуация {key}" if isinstance(key, int) else texts.VERDICT_RU.get(key, str(key))
-            yield f"  {name}: {n}"
+    data = s.as_dict()
+    for dimension, title in BREAKDOWNS:
+        rows = data[f"by_{dimension}"]
+        if not rows or (dimension in ("operator", "expert") and all(r["key"] is None for r in rows)):
+            continue
+        yield f"{title} (дел, без ошибок, находок):"
+        for r in rows:
+            share = f"{100.0 * r['compliance_rate']:.0f} %" if r["compliance_rate"] is not None else "—"
+            yield f"  {one_line(str(r['label']))}: {r['cases']}, {r['compliant']} ({share}), {r['findings']}"
 
+
+BREAKDOWNS = (("situation", "По ситуациям при обращении"), ("week", "По неделям обращения"),
+              ("channel", "По каналам"), ("category", "По технике"), ("city", "По городам"),
+              ("operator", "По операторам (находки ГЛ)"), ("expert", "По экспертам (находки этапа эксперта)"))
 
 AUDIT_COLUMNS = ["case_id", "source", "situation", "code", "severity", "message"]
 
@@ -361,6 +369,15 @@ def audit_table(r: Result) -> Iterable[list[str]]:
              one_line(x["message"])] for x in r["findings"]]
 
 
+def audit_rows_all(r: Result) -> Iterable[Row]:
+    """--all: a clean case is a row of its own (an empty code), so that a rate can be computed."""
+    return audit_rows(r) or [{"case_id": r["case_id"], "source": r["source"], "situation": r.get("situation")}]
+
+
+def audit_table_all(r: Result) -> Iterable[list[str]]:
+    return audit_table(r) or [[_case(r), str(r.get("situation") or "—"), "—", "—", "замечаний нет"]]
+
+
 VIEWS = {
     "triage": CommandView(_text(triage_text), TRIAGE_COLUMNS, triage_rows,
                           ["Дело", "Ситуация", "Решение", "Правило", "Не хватает"], _table(triage_table), 2),
@@ -373,6 +390,8 @@ VIEWS = {
     "audit": CommandView(lambda r: audit_error_text(r) if "error" in r else audit_text(r), AUDIT_COLUMNS, audit_rows,
                          ["Дело", "Ситуация", "Код", "Уровень", "Находка"], _table(audit_table), 4),
 }
+VIEWS["audit-all"] = CommandView(VIEWS["audit"].text, AUDIT_COLUMNS, audit_rows_all, VIEWS["audit"].headers,
+                                 _table(audit_table_all), 4)
 
 
 # ---------------------------------------------------------------- workdays

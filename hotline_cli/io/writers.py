@@ -66,15 +66,27 @@ def fragment(r: dict[str, Any], fmt: str, view: View, width: int = DEFAULT_WIDTH
         return dumps(r) + "\n"
     if fmt == "json":
         return dumps(r)
-    if fmt == "csv":
+    if fmt in ("csv", "csv-excel"):
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv_writer(buf, fmt)
         for row in view.rows(r):
             w.writerow(cells(row, view.columns))
         return buf.getvalue()
+    if fmt == "none":  # --statistics: the records are counted, not written
+        return ""
+    if fmt == "xlsx":  # the workbook takes the result itself
+        return r
     if fmt == "table":  # a person's table: Russian headers and values; a cell is one line
         return [[one_line(str(c)) for c in row] for row in view.table(r)]
     return render(view.text(r), width)
+
+
+def csv_writer(out: IO[str], fmt: str) -> Any:
+    """RFC 4180 for programs; for Russian Excel (csv-excel) «;» between cells and CRLF lines
+    (the BOM is the Sink's: Excel then reads UTF-8 by a double-click)."""
+    if fmt == "csv-excel":
+        return csv.writer(out, delimiter=";", lineterminator="\r\n")
+    return csv.writer(out, lineterminator="\n")
 
 
 def join(frags: list[Any], fmt: str) -> tuple[str, int]:
@@ -106,8 +118,10 @@ class Sink:
         self.count = 0
         self.binary: IO[bytes] | None | bool = None  # out's UTF-8 byte stream, False when it has none
         self.table_rows: list[Any] = []
-        if fmt == "csv":
-            csv.writer(out, lineterminator="\n").writerow(view.columns)
+        if fmt == "csv-excel":
+            out.write("\ufeff")
+        if fmt in ("csv", "csv-excel"):
+            csv_writer(out, fmt).writerow(view.columns)
 
     def write(self, frag: Any) -> None:
         fmt = self.fmt
@@ -196,3 +210,56 @@ def table(rows: list[list[str]], headers: list[str], width: int, wide: int = -1)
             limits[i] = natural[i]
         limits[wide] = max(8, room())
     return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, maxcolwidths=limits) + "\n"
+
+
+class NullSink:
+    """--statistics: nothing per record."""
+
+    def write(self, frag: Any) -> None:
+        pass
+
+    def write_block(self, data: bytes, n: int) -> None:
+        pass
+
+    def close(self, trailer: Iterable[str] = ()) -> None:
+        pass
+
+
+STATISTICS_COLUMNS = ["section", "key", "label", "cases", "compliant", "compliance_rate", "findings"]
+STATISTICS_HEADERS = ["Раздел", "Ключ", "Что", "Дел", "Без ошибок", "Доля", "Находок"]
+
+
+def statistics_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary as rows: the totals, each code, each breakdown."""
+    rows: list[dict[str, Any]] = [
+        {"section": "total", "key": k, "label": label, "cases": data[k]}
+        for k, label in (("read", "записей прочитано"), ("invalid", "некорректных записей"), ("valid", "дел"),
+                         ("with_errors", "дел с ошибками"), ("with_warnings_only", "дел только с предупреждениями"),
+                         ("clean", "дел без замечаний"))]
+    rows.append({"section": "total", "key": "compliant", "label": "соответствуют статье", "cases": data["valid"],
+                 "compliant": data["compliant"], "compliance_rate": data["compliance_rate"]})
+    rows += [{"section": "rule", "key": r["code"], "label": r["title"], "findings": r["findings"]}
+             for r in data["rules"]]
+    for key, value in data.items():
+        if key.startswith("by_"):
+            rows += [dict({k: r[k] for k in ("key", "label", "cases", "compliant", "compliance_rate", "findings")},
+                          section=key) for r in value]
+    return rows
+
+
+def write_statistics(out: IO[str], fmt: str, data: dict[str, Any], text: Iterable[str], width: int) -> None:
+    """--statistics: the audit's summary alone, in any format but xlsx (the workbook's)."""
+    if fmt in ("json", "jsonl"):
+        out.write(dumps(data) + "\n")
+    elif fmt in ("csv", "csv-excel"):
+        if fmt == "csv-excel":
+            out.write("\ufeff")
+        w = csv_writer(out, fmt)
+        w.writerow(STATISTICS_COLUMNS)
+        for row in statistics_rows(data):
+            w.writerow(cells(row, STATISTICS_COLUMNS))
+    elif fmt == "table":
+        rows = [[one_line(str(c)) for c in cells(row, STATISTICS_COLUMNS)] for row in statistics_rows(data)]
+        out.write(table(rows, STATISTICS_HEADERS, width, 2))
+    else:
+        out.write(render(text, width))

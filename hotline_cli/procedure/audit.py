@@ -462,6 +462,21 @@ def _asked(rules: list[Code], channel: str, hotline: bool, events: bool, consult
     return hit[1]
 
 
+# the expert stage's own events: whoever did them (`by`) is the expert (or the Usedesk agent) of the case
+STAFF_EVENTS = ("hpcc_request", "hpcc_documents", "expert_call", "engineer_request", "re_request", "delay_call",
+                "feedback_call", "demands_requested", "claims_handoff", "closed")
+
+
+def about(j: Journey) -> dict[str, Any]:
+    """The case's facts a supervisor breaks an audit down by."""
+    case = j.case
+    day = case.opened.day
+    year, week, _ = day.isocalendar()
+    experts = sorted({e.get("by") for t in STAFF_EVENTS for e in j.events.of(t) if e.get("by")})
+    return {"opened": day.isoformat(), "week": f"{year}-W{week:02d}", "city": case.city, "category": case.category,
+            "channel": case.channel, "operator": case.operator, "experts": experts}
+
+
 def audit_case(j: Journey, cfg: Settings, rules: list[Code]) -> dict[str, Any]:
     case = j.case
     asked = _asked(rules, case.channel, case.hotline is not None, bool(case.events), case.consultation is not None)
@@ -469,7 +484,7 @@ def audit_case(j: Journey, cfg: Settings, rules: list[Code]) -> dict[str, Any]:
                 for m in check(j, cfg)]
     fc = j.first_contact
     return {"situation": fc.situation, "verdict": fc.verdict, "rule": fc.rule.code, "as_of": j.as_of.isoformat(),
-            "findings": findings}
+            "case": about(j), "findings": findings}
 
 
 def findings_for_error(result: dict[str, Any], rules: list[Code]) -> dict[str, Any]:
@@ -487,44 +502,143 @@ def findings_for_error(result: dict[str, Any], rules: list[Code]) -> dict[str, A
 # ------------------------------------------------------------------ the supervisor's summary
 
 
+DIMENSIONS = ("situation", "week", "city", "category", "channel", "operator", "expert")
+WORST = 25  # the cases with the most serious findings a summary keeps
+
+
+def _person_stage(dimension: str, code: str) -> bool:
+    """Whose findings these are: the operator's are the hotline stage's (HL1xx); the expert's,
+    the expert stage's and the final consultation's (HL2xx, HL3xx); every other breakdown counts all."""
+    if dimension == "operator":
+        return code.startswith("HL1")
+    if dimension == "expert":
+        return code.startswith(("HL2", "HL3"))
+    return True
+
+
 @dataclass
 class Summary:
+    """The supervisor's summary: totals, each code's count, and every breakdown (cases,
+    compliant cases, findings) by situation at the first contact, week, city, category,
+    channel, operator and expert. Mergeable: each worker process folds its own share."""
+
     read: int = 0
     invalid: int = 0
     with_errors: int = 0
     with_warnings: int = 0
     clean: int = 0
     per_rule: dict[str, int] = field(default_factory=dict)
-    per_situation: dict[Any, int] = field(default_factory=dict)
+    by: dict[str, dict[Any, list[int]]] = field(default_factory=lambda: {d: {} for d in DIMENSIONS})
+    worst: list[tuple[int, int, int, str, str, tuple[str, ...]]] = field(default_factory=list)  # a min-heap
 
-    def add(self, error: str | None, findings: tuple[tuple[str, str], ...], situation: Any) -> None:
-        """Count one result by its meta: (stderr line or None, ((code, severity), …), situation)."""
+    def add(self, error: str | None, findings: tuple[tuple[str, str], ...], situation: Any,
+            facts: dict[str, Any] | None = None, ident: tuple[Any, str] | None = None) -> None:
+        """Count one result by its meta: (stderr line or None, ((code, severity), …), situation, case
+        facts, (case id, source))."""
         self.read += 1
+        if findings and ident is not None and error is None:
+            errors = sum(1 for _, sev in findings if sev == "error")
+            self._keep((errors, len(findings) - errors, -self.read, ident[0] or "", ident[1],
+                        tuple(dict.fromkeys(c for c, _ in findings))))
         for c, _ in findings:
             self.per_rule[c] = self.per_rule.get(c, 0) + 1
         if error is not None:
             self.invalid += 1
             return
-        self.per_situation[situation] = self.per_situation.get(situation, 0) + 1
         if any(sev == "error" for _, sev in findings):
             self.with_errors += 1
         elif findings:
             self.with_warnings += 1
         else:
             self.clean += 1
+        keys: dict[str, list[Any]] = {"situation": [situation]}
+        if facts:
+            keys.update({d: [facts.get(d)] for d in ("week", "city", "category", "channel")})
+            if facts.get("operator"):
+                keys["operator"] = [facts["operator"]]
+            keys["expert"] = list(facts.get("experts") or ())
+        for dimension, values in keys.items():
+            mine = [(c, sev) for c, sev in findings if _person_stage(dimension, c)]
+            ok = not any(sev == "error" for _, sev in mine)
+            table = self.by[dimension]
+            for key in values:
+                row = table.get(key)
+                if row is None:
+                    row = table[key] = [0, 0, 0]
+                row[0] += 1
+                row[1] += ok
+                row[2] += len(mine)
+
+    def _keep(self, item: tuple[int, int, int, str, str, tuple[str, ...]]) -> None:
+        """The WORST cases with the most error findings (then warnings, then the earlier)."""
+        if len(self.worst) < WORST:
+            heapq.heappush(self.worst, item)
+        elif item > self.worst[0]:
+            heapq.heapreplace(self.worst, item)
 
     def merge(self, other: Summary) -> None:
         """Add another part's counts (a worker process's share of the batch)."""
+        for item in other.worst:  # its order among the whole run's cases is its worker's: ties may differ
+            self._keep(item)
         self.read += other.read
         self.invalid += other.invalid
         self.with_errors += other.with_errors
         self.with_warnings += other.with_warnings
         self.clean += other.clean
-        for mine, theirs in ((self.per_rule, other.per_rule), (self.per_situation, other.per_situation)):
-            for key, n in theirs.items():
-                mine[key] = mine.get(key, 0) + n
+        for key, n in other.per_rule.items():
+            self.per_rule[key] = self.per_rule.get(key, 0) + n
+        for dimension, theirs in other.by.items():
+            mine = self.by.setdefault(dimension, {})
+            for key, row in theirs.items():
+                cur = mine.setdefault(key, [0, 0, 0])
+                for i in range(3):
+                    cur[i] += row[i]
+
+    @property
+    def valid(self) -> int:
+        return self.read - self.invalid
 
     @property
     def compliant(self) -> int:
         """Valid cases without an error-level finding."""
         return self.read - self.invalid - self.with_errors
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as data (`--statistics`): every total, every code, every breakdown."""
+        rate = round(self.compliant / self.valid, 4) if self.valid else None
+        out: dict[str, Any] = {
+            "read": self.read, "invalid": self.invalid, "valid": self.valid, "with_errors": self.with_errors,
+            "with_warnings_only": self.with_warnings, "clean": self.clean, "compliant": self.compliant,
+            "compliance_rate": rate,
+            "rules": [{"code": c, "severity": CODES[c].severity, "title": CODES[c].title,
+                       "findings": self.per_rule.get(c, 0)} for c in ORDER],
+        }
+        for dimension in DIMENSIONS:
+            rows = sorted(self.by.get(dimension, {}).items(), key=lambda kv: (kv[0] is None, str(kv[0])))
+            out[f"by_{dimension}"] = [{"key": key, "label": label(dimension, key), "cases": row[0],
+                                       "compliant": row[1], "findings": row[2],
+                                       "compliance_rate": round(row[1] / row[0], 4) if row[0] else None}
+                                      for key, row in rows]
+        out["worst"] = [{"case_id": w[3], "source": w[4], "errors": w[0], "warnings": w[1], "codes": list(w[5])}
+                        for w in sorted(self.worst, reverse=True)]
+        return out
+
+
+def label(dimension: str, key: Any) -> str:
+    """A breakdown's key as a person reads it."""
+    if key is None:
+        return "не указано" if dimension in ("operator", "expert") else texts.situation_ru(None)
+    if dimension == "situation":
+        return texts.situation_ru(key) if isinstance(key, int) else texts.VERDICT_RU.get(key, str(key))
+    if dimension == "category":
+        return texts.CATEGORY_RU.get(key, str(key))
+    if dimension == "channel":
+        return texts.CHANNEL_RU.get(key, str(key))
+    if dimension == "week":
+        from datetime import date
+
+        year, week = str(key).split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+        sunday = date.fromisocalendar(int(year), int(week), 7)
+        return f"{int(week)}-я неделя {year} ({texts.ru_date(monday)[:5]}–{texts.ru_date(sunday)})"
+    return str(key)

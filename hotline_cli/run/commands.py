@@ -59,6 +59,12 @@ class Command:
     summary: Callable[[], Any] | None = None  # a fresh accumulator of the run's results
     trailer: Callable[[Any], Iterable[str]] = lambda s: ()  # text written after the results
     gather: bool = False  # the results are written together at the end (agenda: sorted across cases)
+    all_view: CommandView | None = None  # --all: clean cases in the rows too (audit)
+
+    def with_view(self, view: CommandView) -> Command:
+        from dataclasses import replace
+
+        return replace(self, view=view)
 
 
 def _triage(j: Journey, ctx: Context) -> Result:
@@ -131,6 +137,6 @@ COMMANDS: dict[str, Command] = {
     "escalate": Command(_escalate, VIEWS["escalate"]),
     "summarize": Command(_summarize, VIEWS["summarize"]),
     "audit": Command(_audit, VIEWS["audit"], prepare=_audit_prepare, on_error=_audit_error,
-                     summary=_audit_summary, trailer=audit_summary),
+                     summary=_audit_summary, trailer=audit_summary, all_view=VIEWS["audit-all"]),
     "agenda": Command(_agenda, VIEWS["agenda"], gather=True),
 }

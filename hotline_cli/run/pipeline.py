@@ -102,12 +102,13 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 50, 100)
 
 
-def meta(r: Result) -> tuple[str | None, tuple[tuple[str, str], ...], Any]:
-    """What the shell counts of a result: (stderr line or None, findings as (code, severity), situation)."""
+def meta(r: Result) -> tuple[str | None, tuple[tuple[str, str], ...], Any, Any, tuple[Any, str] | None]:
+    """What the shell counts of a result: (stderr line or None, findings as (code, severity),
+    situation, the case's facts for the breakdowns, (case id, source))."""
     findings = tuple((x["code"], x["severity"]) for x in r.get("findings") or ())
     if "error" in r:
-        return error_line(r), findings, None
-    return None, findings, r.get("situation") or r.get("verdict")
+        return error_line(r), findings, None, None, None
+    return None, findings, r.get("situation") or r.get("verdict"), r.get("case"), (r["case_id"], r["source"])
 
 
 class Pipeline:
@@ -117,6 +118,8 @@ class Pipeline:
 
     def __init__(self, job: Job, post: Callable[[Result], Result] | None = None):
         self.spec, self.ctx = job.prepare()
+        if job.options.get("all") and self.spec.all_view is not None:
+            self.spec = self.spec.with_view(self.spec.all_view)
         self.fmt = job.fmt
         self.width = job.width
         self.post = post  # .eml drafts are messages to send: written before any masking
@@ -155,7 +158,7 @@ class Pipeline:
 
     def render(self, r: Result) -> Any:
         """The result's fragment of the output; a gathering command keeps the result itself."""
-        if self.spec.gather:
+        if self.spec.gather or self.fmt == "xlsx":
             return r
         return writers.fragment(r, self.fmt, self.spec.view, self.width)
 
@@ -222,14 +225,14 @@ class Counts:
 
     def add(self, m: tuple[Any, ...]) -> str | None:
         """Count one result; its stderr line, if it is an error."""
-        error, findings, situation = m
+        error, findings, situation, facts, ident = m
         self.read += 1
         if error is not None:
             self.errors += 1
         if findings and not self.findings_error and any(sev == "error" for _, sev in findings):
             self.findings_error = True
         if self.summary is not None:
-            self.summary.add(error, findings, situation)
+            self.summary.add(error, findings, situation, facts, ident)
         return error
 
     def merge(self, other: Counts) -> None:

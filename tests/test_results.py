@@ -1,0 +1,66 @@
+"""Contracts for scripts: every command's jsonl result validates against its published schema
+(schemas/results/), for every fixture and a generated export; an error always has its path,
+message and details."""
+
+import json
+import random
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hsettings
+
+from conftest import FIXTURES, ROOT
+from strategies import cases
+
+COMMANDS = ["triage", "escalate", "followup", "summarize", "audit", "agenda"]
+INPUTS = [FIXTURES / d for d in ("cases", "journeys", "audit", "agenda", "broken", "hostile")] + \
+    [FIXTURES / "export.jsonl"]
+
+
+def schema(name):
+    return jsonschema.Draft202012Validator(
+        json.loads((ROOT / "schemas" / "results" / f"{name}.schema.json").read_text(encoding="utf-8")))
+
+
+def generated(tmp_path):
+    found = []
+
+    @hsettings(max_examples=60, phases=[Phase.generate], suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(cases())
+    def collect(c):
+        found.append(c)
+
+    collect()
+    random.Random(3).shuffle(found)
+    p = tmp_path / "gen.jsonl"
+    p.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in found), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_result_validates_against_its_schema(hl, tmp_path, command):
+    v = schema(command)
+    for inputs in (INPUTS, [generated(tmp_path)]):
+        run = hl(command, *inputs, "--format", "jsonl", "--today", "2025-11-20")
+        results = run.jsonl()
+        assert results
+        for r in results:
+            errors = sorted(v.iter_errors(r), key=str)
+            assert not errors, (r.get("source"), [e.message for e in errors][:3])
+            if "error" in r:
+                assert set(r["error"]) == {"path", "message", "details"} and isinstance(r["error"]["details"], list)
+
+
+def test_statistics_and_workdays_validate(hl):
+    run = hl("audit", *INPUTS, "--format", "json", "--statistics", "--today", "2025-11-20")
+    schema("statistics").validate(json.loads(run.out))
+    for args in (["add", "2025-10-31", "3"], ["between", "2025-10-31", "2025-11-06"], ["year", "2025"]):
+        schema("workdays").validate(json.loads(hl("workdays", *args, "--format", "json").out))
+
+
+def test_the_schemas_say_what_they_forbid(hl):
+    v = schema("audit")
+    [r] = hl("audit", FIXTURES / "audit" / "HL205_hit.json", "--format", "jsonl", "--today", "2025-11-20").jsonl()
+    r["findings"][0]["severity"] = "fatal"
+    assert list(v.iter_errors(r))
