@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Benchmark of `hotline audit` against a plain JSON Lines parse of the same file.
 
-Generates a deterministic synthetic export of N cases (all situations and event
-histories, about 1 % broken records), then measures in one run:
+Generates deterministic synthetic exports of N cases (all situations and event
+histories, about 1 % broken records), then measures in one run, for each N:
 
   (a) baseline: read and json.loads every line in a plain Python loop (a whole process);
-  (b) `hotline audit --today … --format jsonl` as a whole process, output to /dev/null;
+  (b) `hotline audit --today … --format jsonl` as a whole process, output to /dev/null,
+      each run right after a baseline run (the machine's noise hits both alike);
+      the median of the runs, and each run's own ratio;
   (c) the audit's peak memory (max RSS of the process);
+then once:
   (d) the median wall time of a one-case `hotline triage` next to `python3 -c pass`;
-  (e) where the time goes: the CPU per case of each stage, in one process;
+  (e) where the time goes: the CPU per case of each stage, in one process, reading the
+      records by the full path (strict JSON, then the schema) and by the contract's fast path;
   (f) every command on one case of 100 000 events (linear in the size of a case).
 
-Usage: python3 benchmarks/bench.py [--cases 100000] [--memory-cases 1000000] [--runs 3]
+Usage: python3 benchmarks/bench.py [--cases 50000,100000] [--memory-cases 1000000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 TODAY = "2025-12-15"
 CATEGORIES = ["air_conditioner", "refrigerator", "freezer", "washing_machine", "dryer", "dishwasher", "cooking",
@@ -180,9 +185,9 @@ def stages(export: str, n: int) -> None:
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from datetime import date
 
-    from hotline_cli.io import writers
+    from hotline_cli.io import sources, writers
     from hotline_cli.io.records import Record
-    from hotline_cli.io.sources import read_raw, resolve
+    from hotline_cli.io.sources import read_raw
     from hotline_cli.procedure.settings import DEFAULT
     from hotline_cli.run import pipeline as batch
 
@@ -194,6 +199,7 @@ def stages(export: str, n: int) -> None:
                 break
     job = batch.Job("audit", "jsonl", date.fromisoformat(TODAY), DEFAULT, {"select": (), "ignore": ()})
     pipeline = batch.Pipeline(job)
+    pipeline.lines = True  # JSON Lines as the workers write them: bytes, escaped once per block
     batch.tune_gc()
     assert next(iter(read_raw([export])))  # the reader's modules are loaded, as in a real run
 
@@ -204,7 +210,7 @@ def stages(export: str, n: int) -> None:
             except ValueError:
                 pass
 
-    def run() -> list[float]:
+    def run(read: Any) -> list[float]:
         """Each stage's CPU seconds over the sample, in batches of batch.STAGE records like
         the audit itself (whole-sample stages would keep every case alive at once)."""
         clock = time.process_time
@@ -213,7 +219,7 @@ def stages(export: str, n: int) -> None:
         for start in range(0, len(lines), batch.STAGE):
             part = lines[start:start + batch.STAGE]
             t0 = clock()
-            recs = [resolve(Record(f"x:{i}", raw=line)) for i, line in enumerate(part, start + 1)]
+            recs = [read(Record(f"x:{i}", raw=line)) for i, line in enumerate(part, start + 1)]
             t1 = clock()
             checked = [batch.checked(rec) for rec in recs]
             t2 = clock()
@@ -221,10 +227,10 @@ def stages(export: str, n: int) -> None:
             t3 = clock()
             results = [pipeline.decide(rec, c) for rec, c in zip(recs, cases)]
             t4 = clock()
-            frags = [writers.fragment(r, "jsonl", pipeline.spec.view) for r in results]
+            frags = [pipeline.render(r) for r in results]
             for r in results:
                 counts.add(batch.meta(r))
-            writers.join(frags, "jsonl")
+            writers.jsonl_block(frags)
             t5 = clock()
             for k, (a, b) in enumerate(((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
                 spent[k] += b - a
@@ -233,18 +239,25 @@ def stages(export: str, n: int) -> None:
     t = time.process_time()
     loads()
     base = (time.process_time() - t) / len(lines) * 1e6
-    spent = min((run() for _ in range(3)), key=sum)
-    names = ["parse (strict JSON: duplicate keys, NaN, depth…)", "validate (the published schema, compiled)",
+    paths = {"full path": sources.resolve, "fast path": batch.parsed}
+    tries: dict[str, list[list[float]]] = {name: [] for name in paths}
+    for _ in range(3):  # interleaved, the best of 3 each: the machine's noise hits both paths alike
+        for name, read in paths.items():
+            tries[name].append(run(read))
+    spent = {name: min(tries[name], key=sum) for name in paths}
+    names = ["read (strict JSON | msgspec into the schema's types)", "validate (the schema, compiled | proven)",
              "build the typed case (dates in the case's zone)", "decide: the journey, 25 audit rules",
              "render jsonl, count for the summary"]
-    rows = [(name, sec / len(lines) * 1e6) for name, sec in zip(names, spent)]
+    per_case = {p: [sec / len(lines) * 1e6 for sec in spent[p]] for p in paths}
     print(f"(e) where the time goes, one process, CPU µs per case ({len(lines)} records, stage by stage):")
-    print(f"    {'json.loads (the baseline work)':<50} {base:6.1f}")
-    for name, us in rows:
-        print(f"    {name:<50} {us:6.1f}  {us / base:4.1f}x json.loads")
-    total = sum(us for _, us in rows)
-    print(f"    {'all stages':<50} {total:6.1f}  {total / base:4.1f}x json.loads; "
-          f"on {os.cpu_count()} cores at best {total / base / (os.cpu_count() or 1):.1f}x")
+    print(f"    {'':<52} {'full path':>10} {'fast path':>10}")
+    print(f"    {'json.loads (the baseline work)':<52} {base:10.1f} {base:10.1f}")
+    for k, name in enumerate(names):
+        print(f"    {name:<52} {per_case['full path'][k]:10.1f} {per_case['fast path'][k]:10.1f}")
+    for p in paths:
+        total = sum(per_case[p])
+        print(f"    all stages, {p}: {total:6.1f} µs = {total / base:4.1f}x json.loads; "
+              f"on {os.cpu_count()} cores at best {total / base / (os.cpu_count() or 1):.1f}x")
 
     def whole(staged: bool) -> float:
         """CPU per case of the whole pipeline, record by record or stage by stage."""
@@ -294,7 +307,7 @@ def long_case_times(work: str, n: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--cases", default="50000,100000", help="export sizes, comma-separated")
     ap.add_argument("--memory-cases", type=int, default=0,
                     help="also audit an export of this many cases for peak memory (e.g. 1000000)")
     ap.add_argument("--runs", type=int, default=3, help="repetitions of (a) and (b); the median is reported")
@@ -311,31 +324,36 @@ def main() -> int:
 
     work = args.keep or tempfile.mkdtemp(prefix="hotline-bench-")
     os.makedirs(work, exist_ok=True)
-    export = os.path.join(work, f"export-{args.cases}.jsonl")
-    t = time.perf_counter()
-    broken = generate(export, args.cases)
-    size = os.path.getsize(export) / 1e6
-    print(f"export: {args.cases} cases, {broken} broken ({100 * broken / args.cases:.2f} %), {size:.1f} MB, "
-          f"generated in {time.perf_counter() - t:.1f} s  [{export}]")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-
-    audit = hotline_cmd() + ["audit", export, "--today", TODAY, "--format", "jsonl"]
-    if args.jobs:
-        audit += ["--jobs", str(args.jobs)]
-    base_runs, audit_runs, rss, rc = [], [], 0.0, None
-    for _ in range(args.runs):
-        wall, _, base_rc = run_measured([sys.executable, "-c", BASELINE, export])
-        if base_rc != 0:
-            raise SystemExit("the baseline failed")
-        base_runs.append(wall)
-        wall, peak, rc = run_measured(audit)
-        audit_runs.append(wall)
-        rss = max(rss, peak)
-    base, aud = statistics.median(base_runs), statistics.median(audit_runs)
-    print(f"(a) baseline json.loads loop:   {base:7.2f} s  ({args.cases / base:,.0f} lines/s)")
-    print(f"(b) hotline audit --format jsonl: {aud:7.2f} s  ({args.cases / aud:,.0f} cases/s), exit {rc}")
-    print(f"    ratio audit / baseline:     {aud / base:7.2f}x   (target ≤ 3x)")
-    print(f"(c) audit peak memory:          {rss:7.1f} MB  ({args.cases} cases)")
+    sizes = [int(n) for n in str(args.cases).split(",")]
+    export = ""
+    for n in sizes:
+        export = os.path.join(work, f"export-{n}.jsonl")
+        t = time.perf_counter()
+        broken = generate(export, n)
+        size = os.path.getsize(export) / 1e6
+        print(f"export: {n} cases, {broken} broken ({100 * broken / n:.2f} %), {size:.1f} MB, "
+              f"generated in {time.perf_counter() - t:.1f} s  [{export}]")
+        audit = hotline_cmd() + ["audit", export, "--today", TODAY, "--format", "jsonl"]
+        if args.jobs:
+            audit += ["--jobs", str(args.jobs)]
+        base_runs, audit_runs, rss, rc = [], [], 0.0, None
+        for _ in range(args.runs):  # interleaved: a baseline run, then an audit run
+            wall, _, base_rc = run_measured([sys.executable, "-c", BASELINE, export])
+            if base_rc != 0:
+                raise SystemExit("the baseline failed")
+            base_runs.append(wall)
+            wall, peak, rc = run_measured(audit)
+            audit_runs.append(wall)
+            rss = max(rss, peak)
+        base, aud = statistics.median(base_runs), statistics.median(audit_runs)
+        each = ", ".join(f"{a / b:.2f}x" for a, b in zip(audit_runs, base_runs))
+        print(f"(a) baseline json.loads loop:   {base:7.2f} s  ({n / base:,.0f} lines/s), median of {args.runs}")
+        print(f"(b) hotline audit --format jsonl: {aud:7.2f} s  ({n / aud:,.0f} cases/s), exit {rc}")
+        print(f"    ratio audit / baseline:     {aud / base:7.2f}x   (target ≤ 3x; run by run: {each})")
+        print(f"(c) audit peak memory:          {rss:7.1f} MB  ({n} cases)")
+        if n != sizes[-1] and not args.keep:
+            os.unlink(export)
 
     if args.memory_cases:
         big = os.path.join(work, f"export-{args.memory_cases}.jsonl")

@@ -1,6 +1,7 @@
 """Hypothesis strategies: valid cases of the contract, with every part and every event type,
 dates around the 2025 November holidays (a working Saturday and two days off inside)."""
 
+import copy
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
@@ -82,4 +83,57 @@ def cases(draw):
     if draw(st.booleans()):
         case["consultation"] = {"customer_description": draw(st.sampled_from([FIRST + ". Текст.", "Текст."])),
                                 "notes": draw(st.sampled_from(["", "https://t/1 https://t/client"]))}
+    return case
+
+
+# ---------------------------------------------------------------- mutations of valid cases
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False, allow_infinity=False, width=16)
+    | st.sampled_from(["", "x", "call", "email", "air_conditioner", "2025-10-31", "2025-10-31T10:15:00+03:00",
+                       "no_fault", "feedback_call", "claim", "accepted", "refund", "Europe/Moscow", "1.0"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["name", "type", "at", "outcome", "demand", "number", "category", "x"]), children, max_size=3),
+    max_leaves=8)
+
+NEW_KEYS = ["extra", "outcome", "demand", "conclusion", "by", "email", "phone"]
+
+
+def json_paths(value, prefix=()):
+    """Every path into a JSON value, the root's () first."""
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from json_paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from json_paths(v, prefix + (i,))
+
+
+@st.composite
+def mutated_cases(draw, seeds, changes=(1, 3)):
+    """A seed case with a few changes: a value replaced, a key deleted, one added (to an object or
+    an array), an integer written as a float."""
+    case = copy.deepcopy(draw(st.sampled_from(seeds)))
+    for _ in range(draw(st.integers(*changes))):
+        paths = [p for p in json_paths(case) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = case
+        for key in path[:-1]:
+            parent = parent[key]
+        last = path[-1]
+        action = draw(st.sampled_from(["replace", "delete", "add", "int_to_float"]))
+        if action == "delete":
+            del parent[last]
+        elif action == "replace":
+            parent[last] = draw(JSON_VALUES)
+        elif action == "int_to_float":
+            if type(parent[last]) is int:
+                parent[last] = float(parent[last])
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(NEW_KEYS))] = draw(JSON_VALUES)
+        else:
+            parent.append(draw(JSON_VALUES))
     return case

@@ -24,17 +24,18 @@ def test_generator_is_deterministic_with_about_one_percent_broken(tmp_path):
 
 
 def test_bench_prints_figures_ratios_and_stages(tmp_path):
-    run = subprocess.run([sys.executable, str(BENCH), "--cases", "400", "--runs", "1", "--triage-runs", "1",
+    run = subprocess.run([sys.executable, str(BENCH), "--cases", "300,400", "--runs", "2", "--triage-runs", "1",
                           "--stages", "300", "--events", "2000", "--keep", str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
                          timeout=300)
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    ratio = re.search(r"ratio audit / baseline:\s+([\d.]+)x", out)
-    assert ratio and float(ratio.group(1)) > 1
+    ratios = re.findall(r"ratio audit / baseline:\s+([\d.]+)x .*run by run: ([\d.]+)x, ([\d.]+)x\)", out)
+    assert len(ratios) == 2 and all(float(x) > 1 for r in ratios for x in r)  # one line per size
+    assert re.search(r"export: 300 cases.*\n(.*\n){4}export: 400 cases", out)
     assert re.search(r"\(c\) audit peak memory:\s+[\d.]+ MB", out)
     assert re.search(r"hotline triage \(one case\):\s+[\d.]+ ms", out)
-    stages = re.findall(r"^    (parse|validate|build|decide|render)\b.*?([\d.]+)  ", out, re.M)
-    assert [s[0] for s in stages] == ["parse", "validate", "build", "decide", "render"]
-    assert "all stages" in out
+    stages = re.findall(r"^    (read|validate|build|decide|render)\b.*?\s([\d.]+)\s+([\d.]+)$", out, re.M)
+    assert [s[0] for s in stages] == ["read", "validate", "build", "decide", "render"]
+    assert re.search(r"all stages, full path:\s+[\d.]+ µs", out) and re.search(r"all stages, fast path:", out)
     assert re.search(r"record by record\s+[\d.]+ µs, stage by stage \(32 records\)\s+[\d.]+ µs", out)
     assert re.search(r"\(f\) one case of 2000 events .*triage [\d.]+ s.*audit --mask-pii [\d.]+ s", out)

@@ -1,15 +1,14 @@
 """The compiled validator must say exactly what jsonschema says about the published schema."""
 
-import copy
 import json
 
 import jsonschema
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from hotline_cli.io.contract import fast_validator, load_schema, validate
 from hotline_cli.io.schema_compiler import Unsupported, compile_schema
+from strategies import JSON_VALUES, mutated_cases
 
 FULL = jsonschema.Draft202012Validator(load_schema())
 FAST = fast_validator()
@@ -17,54 +16,14 @@ VALID = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((FIXTURES / "
 VALID += [json.loads(p.read_text(encoding="utf-8")) for p in sorted((FIXTURES / "audit").glob("*.json"))
           if "HL001_hit" not in p.name]
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False, allow_infinity=False, width=16)
-    | st.sampled_from(["", "x", "call", "email", "air_conditioner", "2025-10-31", "2025-10-31T10:15:00+03:00",
-                       "no_fault", "feedback_call", "claim", "accepted", "refund", "Europe/Moscow", "1.0"]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["name", "type", "at", "outcome", "demand", "number", "category", "x"]), children, max_size=3),
-    max_leaves=8)
-
-
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _paths(v, prefix + (i,))
-
-
-@st.composite
-def mutated_cases(draw):
-    case = copy.deepcopy(draw(st.sampled_from(VALID)))
-    for _ in range(draw(st.integers(1, 3))):
-        paths = [p for p in _paths(case) if p]
-        path = draw(st.sampled_from(paths))
-        parent = case
-        for key in path[:-1]:
-            parent = parent[key]
-        action = draw(st.sampled_from(["replace", "delete", "add"]))
-        if action == "delete":
-            del parent[path[-1]]
-        elif action == "replace":
-            parent[path[-1]] = draw(json_values)
-        elif isinstance(parent, dict):
-            parent[draw(st.sampled_from(["extra", "outcome", "demand", "conclusion"]))] = draw(json_values)
-        else:
-            parent.append(draw(json_values))
-    return case
-
-
 @settings(max_examples=300)
-@given(mutated_cases())
+@given(mutated_cases(VALID))
 def test_compiled_validator_agrees_with_jsonschema_on_mutated_cases(case):
     assert FAST(case) == FULL.is_valid(case)
 
 
 @settings(max_examples=300)
-@given(json_values)
+@given(JSON_VALUES)
 def test_compiled_validator_agrees_on_arbitrary_values(value):
     assert FAST(value) == FULL.is_valid(value)
 

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotline_cli.io.sources import read_records
-from test_contract import json_values, mutated_cases
+from strategies import JSON_VALUES, mutated_cases
+from test_contract import VALID
 
 COMMANDS = ["triage", "escalate", "followup", "summarize", "audit"]
 KEY = {"triage": "verdict", "escalate": "step", "followup": "clocks", "summarize": "consultation", "audit": "rule"}
@@ -16,8 +17,8 @@ KEY = {"triage": "verdict", "escalate": "step", "followup": "clocks", "summarize
 garbage = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
                   min_size=1, max_size=40).filter(lambda s: s.strip())
 line = st.one_of(
-    mutated_cases().map(lambda c: json.dumps(c, ensure_ascii=False)),
-    json_values.map(json.dumps),
+    mutated_cases(VALID).map(lambda c: json.dumps(c, ensure_ascii=False)),
+    JSON_VALUES.map(json.dumps),
     garbage,
 )
 

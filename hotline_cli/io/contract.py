@@ -1,6 +1,7 @@
 """The case contract (schemas/case.schema.json): validation with messages a supervisor reads.
 
-Valid records take the fast path: the same schema file compiled once into a Python
+A JSON Lines line first meets `fast_reader` (io/fast.py: msgspec proves it a valid case, or
+says nothing). Any other record takes the compiled check: the same schema file compiled once into a Python
 function (schema_compiler). Only a record that fails it is checked again by `jsonschema`
 (imported then, not at start-up) to list every problem with its JSON Pointer in Russian.
 """
@@ -8,6 +9,7 @@ function (schema_compiler). Only a record that fails it is checked again by `jso
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,18 @@ def fast_validator(name: str = "case.schema.json"):
         return compile_schema(load_schema(name))
     except Unsupported:  # a keyword the compiler does not know: let jsonschema decide
         return _full_validator(name).is_valid
+
+
+@cache
+def fast_reader(name: str = "case.schema.json") -> Callable[[bytes], Any] | None:
+    """A JSON Lines line's bytes → the valid case it holds, or None when not proven (see io/fast.py);
+    None instead of the function when the schema uses what the fast path does not know."""
+    from hotline_cli.io.fast import Unsupported, compile_fast
+
+    try:
+        return compile_fast(load_schema(name))
+    except Unsupported:
+        return None
 
 
 @cache

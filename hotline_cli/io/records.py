@@ -27,3 +27,4 @@ class Record:
     warnings: tuple[str, ...] = ()
     raw: bytes | None = None  # a JSON Lines line not parsed yet: see `resolve`
     encoding: str = "utf-8"
+    valid: bool = False  # proven a case by the contract's fast path: the schema check is not repeated

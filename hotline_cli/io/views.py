@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hotline_cli.io.safe import one_line
 from hotline_cli.io.screen import Verbatim
 from hotline_cli.procedure import texts
-from hotline_cli.procedure.audit import CODES, Summary
+
+if TYPE_CHECKING:
+    from hotline_cli.procedure.audit import Summary
 
 Result = dict[str, Any]
 Row = dict[str, Any]
@@ -337,6 +339,8 @@ def audit_summary(s: Summary | None) -> Iterator[str]:
     yield f"  дел без замечаний:                {s.clean}"
     yield f"  соответствуют статье (без ошибок): {s.compliant} из {valid} ({share})"
     if s.per_rule:
+        from hotline_cli.procedure.audit import CODES  # the audit's module: loaded by audit runs only
+
         yield "По правилам:"
         for code, n in sorted(s.per_rule.items()):
             c = CODES[code]

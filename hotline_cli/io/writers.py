@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol
 
+from hotline_cli.io.fast import encoder
 from hotline_cli.io.safe import one_line, safe_cell
 from hotline_cli.io.screen import DEFAULT_WIDTH, render
 
@@ -37,23 +37,75 @@ class View(Protocol):
     def wide(self) -> int: ...
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-# json escapes C0 controls itself; C1 controls (a lone 0x9b is a terminal's CSI) and the
-# line separators JavaScript readers choke on are escaped here as well (and lone
-# surrogates, which no UTF-8 stream can carry). Checked first: rewriting only the rare
-# line that has one (str.translate on every line cost 5x the encoding itself).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# JSON is written by msgspec (C, compact: no spaces after «,» and «:»), escaped further for
+# readers that choke on what JSON allows raw: DEL, C1 controls (a lone 0x9b is a terminal's
+# CSI) and the line separators U+2028/U+2029 JavaScript does not take in a string.
+_UNSAFE_BYTES = re.compile(b"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+_SURROGATES = re.compile("[\ud800-\udfff\ue000\ue001]")  # the stand-ins themselves escaped too: exact
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # a lone surrogate's stand-in while msgspec encodes
+_MARKED = re.compile("\ue000([0-9a-f]{4})\ue001".encode())
 
 
-def _json_escape(m: re.Match[str]) -> str:
-    return f"\\u{ord(m.group()):04x}"
+
+
+def _first_encode(obj: object) -> bytes:
+    """msgspec's encoder, imported on the first JSON written (a text screen never needs it:
+    9 ms of a one-case start-up); it then takes `_ENCODE`'s place."""
+    global _ENCODE
+    _ENCODE = encoder()
+    return _ENCODE(obj)
+
+
+_ENCODE: Callable[[object], bytes] = _first_encode
+
+
+def _escape_bytes(m: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(m.group().decode("utf-8"))
+
+
+def dumps_bytes(obj: object) -> bytes:
+    """One JSON value as UTF-8 bytes, compact, with every unsafe character escaped."""
+    try:
+        data = _ENCODE(obj)
+    except UnicodeEncodeError:  # a lone surrogate (valid JSON: "\ud800"), which UTF-8 cannot carry
+        data = _with_surrogates(obj)
+    return _UNSAFE_BYTES.sub(_escape_bytes, data) if _UNSAFE_BYTES.search(data) else data
+
+
+def _with_surrogates(obj: object) -> bytes:
+    """msgspec's bytes for a value holding lone surrogates: each written as its \\uXXXX escape (and
+    so are U+E000 and U+E001, the stand-ins: the same characters, escaped)."""
+    def mark(v: Any) -> Any:
+        if isinstance(v, str):
+            return _SURROGATES.sub(lambda m: f"{_MARK_OPEN}{ord(m.group()):04x}{_MARK_CLOSE}", v)
+        if isinstance(v, list):
+            return [mark(x) for x in v]
+        if isinstance(v, dict):
+            return {mark(k): mark(x) for k, x in v.items()}
+        return v
+
+    return _MARKED.sub(lambda m: b"\\u" + m.group(1), _ENCODE(mark(obj)))
+
+
+def jsonl_line(obj: object) -> bytes:
+    """One JSON Lines line as msgspec writes it, not yet escaped: `jsonl_block` escapes a
+    block of them at once (a lone surrogate is escaped here: it cannot wait)."""
+    try:
+        return _ENCODE(obj) + b"\n"
+    except UnicodeEncodeError:
+        return _with_surrogates(obj) + b"\n"
+
+
+def jsonl_block(lines: list[bytes]) -> bytes:
+    """`jsonl_line`s joined and escaped as `dumps_bytes` escapes each value: the same bytes
+    (what is escaped is a whole UTF-8 character, never across a line's end), one search per
+    block instead of one per line."""
+    data = b"".join(lines)
+    return _UNSAFE_BYTES.sub(_escape_bytes, data) if _UNSAFE_BYTES.search(data) else data
 
 
 def dumps(obj: object) -> str:
-    text = _ENCODE(obj)
-    if _JSON_UNSAFE.search(text) is None:
-        return text
-    return _JSON_UNSAFE.sub(_json_escape, text)
+    return dumps_bytes(obj).decode("utf-8")
 
 
 def cells(row: dict[str, Any], columns: list[str]) -> list[object]:

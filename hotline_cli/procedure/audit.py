@@ -465,15 +465,24 @@ def _asked(rules: list[Code], channel: str, hotline: bool, events: bool, consult
 # the expert stage's own events: whoever did them (`by`) is the expert (or the Usedesk agent) of the case
 STAFF_EVENTS = ("hpcc_request", "hpcc_documents", "expert_call", "engineer_request", "re_request", "delay_call",
                 "feedback_call", "demands_requested", "claims_handoff", "closed")
+STAFF_SET = frozenset(STAFF_EVENTS)
+
+
+_WEEKS: dict[Any, tuple[str, str]] = {}
 
 
 def about(j: Journey) -> dict[str, Any]:
     """The case's facts a supervisor breaks an audit down by."""
     case = j.case
     day = case.opened.day
-    year, week, _ = day.isocalendar()
-    experts = sorted({e.get("by") for t in STAFF_EVENTS for e in j.events.of(t) if e.get("by")})
-    return {"opened": day.isoformat(), "week": f"{year}-W{week:02d}", "city": case.city, "category": case.category,
+    known = _WEEKS.get(day)
+    if known is None:  # a few hundred distinct days in an export: each worked out once
+        year, week, _ = day.isocalendar()
+        if len(_WEEKS) > 20_000:
+            _WEEKS.clear()
+        known = _WEEKS[day] = (day.isoformat(), f"{year}-W{week:02d}")
+    experts = sorted({by for e in case.events if e.type in STAFF_SET and (by := e.data.get("by"))})
+    return {"opened": known[0], "week": known[1], "city": case.city, "category": case.category,
             "channel": case.channel, "operator": case.operator, "experts": experts}
 
 
@@ -506,14 +515,16 @@ DIMENSIONS = ("situation", "week", "city", "category", "channel", "operator", "e
 WORST = 25  # the cases with the most serious findings a summary keeps
 
 
-def _person_stage(dimension: str, code: str) -> bool:
-    """Whose findings these are: the operator's are the hotline stage's (HL1xx); the expert's,
-    the expert stage's and the final consultation's (HL2xx, HL3xx); every other breakdown counts all."""
-    if dimension == "operator":
-        return code.startswith("HL1")
-    if dimension == "expert":
-        return code.startswith(("HL2", "HL3"))
-    return True
+def _count(table: dict[Any, list[int]], key: Any, findings: int, ok: bool) -> None:
+    """One case in a breakdown: its row's cases, compliant cases and findings. Whose findings:
+    the operator's are the hotline stage's (HL1xx); the expert's, the expert stage's and the final
+    consultation's (HL2xx, HL3xx); every other breakdown counts them all."""
+    row = table.get(key)
+    if row is None:
+        row = table[key] = [0, 0, 0]
+    row[0] += 1
+    row[1] += ok
+    row[2] += findings
 
 
 @dataclass
@@ -536,38 +547,48 @@ class Summary:
         """Count one result by its meta: (stderr line or None, ((code, severity), …), situation, case
         facts, (case id, source))."""
         self.read += 1
-        if findings and ident is not None and error is None:
-            errors = sum(1 for _, sev in findings if sev == "error")
-            self._keep((errors, len(findings) - errors, -self.read, ident[0] or "", ident[1],
-                        tuple(dict.fromkeys(c for c, _ in findings))))
-        for c, _ in findings:
-            self.per_rule[c] = self.per_rule.get(c, 0) + 1
+        per_rule = self.per_rule
         if error is not None:
             self.invalid += 1
+            for c, _ in findings:
+                per_rule[c] = per_rule.get(c, 0) + 1
             return
-        if any(sev == "error" for _, sev in findings):
+        n = len(findings)
+        errors = hot = other = 0  # error-level findings; the hotline stage's (HL1xx); HL001's
+        hot_error = expert_error = False
+        for c, severity in findings:
+            per_rule[c] = per_rule.get(c, 0) + 1
+            stage = c[2:3]
+            if stage == "1":
+                hot += 1
+            elif stage == "0":
+                other += 1
+            if severity == "error":
+                errors += 1
+                if stage == "1":
+                    hot_error = True
+                elif stage == "2" or stage == "3":
+                    expert_error = True
+        if n and ident is not None:
+            self._keep((errors, n - errors, -self.read, ident[0] or "", ident[1],
+                        tuple(dict.fromkeys(c for c, _ in findings))))
+        if errors:
             self.with_errors += 1
-        elif findings:
+        elif n:
             self.with_warnings += 1
         else:
             self.clean += 1
-        keys: dict[str, list[Any]] = {"situation": [situation]}
-        if facts:
-            keys.update({d: [facts.get(d)] for d in ("week", "city", "category", "channel")})
-            if facts.get("operator"):
-                keys["operator"] = [facts["operator"]]
-            keys["expert"] = list(facts.get("experts") or ())
-        for dimension, values in keys.items():
-            mine = [(c, sev) for c, sev in findings if _person_stage(dimension, c)]
-            ok = not any(sev == "error" for _, sev in mine)
-            table = self.by[dimension]
-            for key in values:
-                row = table.get(key)
-                if row is None:
-                    row = table[key] = [0, 0, 0]
-                row[0] += 1
-                row[1] += ok
-                row[2] += len(mine)
+        by = self.by
+        ok = not errors
+        _count(by["situation"], situation, n, ok)
+        if not facts:
+            return
+        for dimension in ("week", "city", "category", "channel"):
+            _count(by[dimension], facts.get(dimension), n, ok)
+        if facts.get("operator"):
+            _count(by["operator"], facts["operator"], hot, not hot_error)
+        for expert in facts.get("experts") or ():
+            _count(by["expert"], expert, n - hot - other, not expert_error)
 
     def _keep(self, item: tuple[int, int, int, str, str, tuple[str, ...]]) -> None:
         """The WORST cases with the most error findings (then warnings, then the earlier)."""

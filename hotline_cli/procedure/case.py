@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -104,7 +105,24 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+_STAMPS: dict[tuple[str, ZoneInfo], Stamp] = {}  # a memo: an export repeats its timestamps a lot
+_STAMPS_MAX = 1 << 16
+
+
 def parse_stamp(raw: str, tz: ZoneInfo, path: str) -> Stamp:
+    """The timestamp in the case's zone (a Stamp is immutable: one object serves every case
+    that has the same text in the same zone). Raises ModelError with `path`."""
+    key = (raw, tz)
+    stamp = _STAMPS.get(key)
+    if stamp is None:
+        stamp = _parse_stamp(raw, tz, path)
+        if len(_STAMPS) >= _STAMPS_MAX:
+            _STAMPS.clear()
+        _STAMPS[key] = stamp
+    return stamp
+
+
+def _parse_stamp(raw: str, tz: ZoneInfo, path: str) -> Stamp:
     try:
         dt = datetime.fromisoformat(raw)
     except ValueError as e:
@@ -137,6 +155,9 @@ def _ru_date_problem(e: ValueError) -> str:
     return "неверная дата"
 
 
+_MOMENT = attrgetter("at.at")
+
+
 def build_case(d: dict[str, Any]) -> Case:
     """A schema-valid record as a Case. Raises ModelError with a JSON Pointer."""
     city = d["city"]
@@ -161,7 +182,7 @@ def build_case(d: dict[str, Any]) -> Case:
     raw_events = d.get("events")
     events = [Event(i, e["type"], parse_stamp(e["at"], tz, f"/events/{i}/at"), e)
               for i, e in enumerate(raw_events or ())]
-    events.sort(key=lambda e: (e.at.at, e.pos))
+    events.sort(key=_MOMENT)  # stable: equal times keep export order
 
     client = d["client"]
     product = d["product"]

@@ -193,10 +193,10 @@ class Journey:
     @once
     def current(self) -> Decision:
         """The situation the case is in now, without R0 (the repeat-contact marker)."""
-        if not self.now.facts["consultation_marked"]:
-            return self.now
-        c = self.case
-        return classify(facts_of(c, c.requests, c.disputed, self._claim), with_r0=False)
+        now = self.now
+        if not now.facts["consultation_marked"]:
+            return now
+        return classify(now.facts, with_r0=False)  # the same facts: only R0 is left out
 
     @once
     def first_contact_requests(self) -> tuple[Request, ...]:

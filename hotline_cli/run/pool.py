@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from hotline_cli.io.records import Record
 from hotline_cli.io.sources import Block, block_records
-from hotline_cli.io.writers import join
+from hotline_cli.io.writers import join, jsonl_block
 from hotline_cli.run.pipeline import Counts, Job, Pipeline, tune_gc
 
 
@@ -45,7 +45,8 @@ def _worker_init(job: Job, parent: int) -> None:
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
     tune_gc()
-    _WORKER["pipeline"] = Pipeline(job)
+    pipeline = _WORKER["pipeline"] = Pipeline(job)
+    pipeline.lines = True
     _WORKER["command"] = job.command
 
 
@@ -64,6 +65,8 @@ def _worker_chunk(item: Block | list[Any]) -> Chunk:
         error = counts.add(m)
         if error is not None:
             error_lines.append(error)
+    if pipeline.lines and pipeline.fmt == "jsonl" and not pipeline.spec.gather:
+        return Chunk(jsonl_block(frags), len(frags), error_lines, counts)
     text, n = join(frags, pipeline.fmt)
     return Chunk(text.encode("utf-8", "backslashreplace"), n, error_lines, counts)
 
