@@ -1,8 +1,8 @@
 """The case contract (schemas/case.schema.json): validation with messages a supervisor reads.
 
 A JSON Lines line first meets `fast_reader` (io/fast.py: msgspec proves it a valid case, or
-says nothing). Any other record takes the compiled check: the same schema file compiled once into a Python
-function (schema_compiler). Only a record that fails it is checked again by `jsonschema`
+says nothing). Any other record takes the compiled check: the same schema file compiled once
+into a Python function (schema_compiler). Only a record that fails it is checked again by `jsonschema`
 (imported then, not at start-up) to list every problem with its JSON Pointer in Russian.
 """
 
