@@ -185,7 +185,7 @@ def stages(export: str, n: int) -> None:
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from datetime import date
 
-    from hotline_cli.io import sources, writers
+    from hotline_cli.io import sources
     from hotline_cli.io.records import Record
     from hotline_cli.io.sources import read_raw
     from hotline_cli.procedure.settings import DEFAULT
@@ -230,7 +230,7 @@ def stages(export: str, n: int) -> None:
             frags = [pipeline.render(r) for r in results]
             for r in results:
                 counts.add(batch.meta(r))
-            writers.jsonl_block(frags)
+            pipeline.joined(frags)
             t5 = clock()
             for k, (a, b) in enumerate(((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
                 spent[k] += b - a

@@ -22,7 +22,7 @@ from hotline_cli.io.answers import (
     parse_yes_no,
     spellings,
 )
-from hotline_cli.procedure import intake, texts
+from hotline_cli.procedure import intake
 from hotline_cli.procedure.intake import Question
 
 NONE_WORDS = ("нет", "нет заключения", "заключения нет", "отчёта нет", "отчета нет", "не знаю", "-")
@@ -193,11 +193,9 @@ def run(source: str | None, output: str | None, case_id: str | None, channel: st
     from hotline_cli.io import sources
 
     job = Job("triage", "text", today, width=width, clock=lambda tz: day)
-    result = Pipeline(job).result(next(iter(sources.read_records([target]))))
-    sys.stdout.write(fragment(result, "text", Pipeline(job).spec.view, width))
+    pipeline = Pipeline(job)
+    result = pipeline.result(next(iter(sources.read_records([target]))))
+    sys.stdout.write(fragment(result, "text", pipeline.spec.view, width))
     click.echo(f"Дело записано: {target}", err=True)
     return 2 if "error" in result else 0
 
-
-CHANNELS = {"call": texts.CHANNEL_RU["call"], "site_form": texts.CHANNEL_RU["site_form"],
-            "email": texts.CHANNEL_RU["email"]}

@@ -39,8 +39,9 @@ def _umask() -> int:
     return mask
 
 
-def check_target(path: str) -> str:
-    """The real path to write `path` to; OutputError when its folder cannot take a file."""
+def check_target(path: str) -> tuple[str, os.stat_result | None]:
+    """The real path to write `path` to and its stat (None: no file yet); OutputError when its
+    folder cannot take a file."""
     target = os.path.realpath(path)
     try:
         st = os.stat(target)
@@ -51,13 +52,13 @@ def check_target(path: str) -> str:
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{path}: это папка, а не файл")
     if st is not None and not stat.S_ISREG(st.st_mode):
-        return target  # a device or a FIFO: written to directly
+        return target, st  # a device or a FIFO: written to directly
     folder = os.path.dirname(target) or "."
     if not os.path.isdir(folder):
         raise OutputError(f"{path}: папка «{os.path.dirname(path) or '.'}» не существует")
     if not os.access(folder, os.W_OK):
         raise OutputError(f"{path}: нет прав на запись в папку «{os.path.dirname(path) or '.'}»")
-    return target
+    return target, st
 
 
 class AtomicFile:
@@ -73,13 +74,7 @@ class AtomicFile:
         self.mode = 0o666 & ~_umask()
 
     def __enter__(self) -> IO[Any]:
-        target = check_target(self.path)
-        try:
-            st = os.stat(target)
-        except FileNotFoundError:
-            st = None
-        except OSError as e:
-            raise OutputError(f"{self.path}: {os_error_ru(e)}") from None
+        target, st = check_target(self.path)
         if st is not None and not stat.S_ISREG(st.st_mode):
             self.target = target
             self.fh = open(target, "wb" if self.binary else "w", **self._text())

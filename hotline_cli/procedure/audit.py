@@ -158,36 +158,42 @@ def hl107(j: Journey, cfg: Settings) -> list[str]:
 # ------------------------------------------------------------------ the Usedesk agent's stage
 
 
-def _hpcc_subject(j: Journey) -> str | None:
+def _wrong_priority(j: Journey, event_type: str, what: str) -> list[str]:
+    """Each request of this type whose priority is not the mandated «Экстремальный»."""
+    out: list[str] = []
+    for e in j.events.of(event_type):
+        p = (e.get("priority") or "").strip()
+        if p != texts.PRIORITY:
+            out.append(f"{what} {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»")
+    return out
+
+
+def _wrong_subject(j: Journey, event_type: str, what: str) -> list[str]:
+    """Each request of this type whose subject is not the mandated one (client's name, disputed request)."""
     d = j.case.disputed
-    return texts.subject(j.case.client_name, d.number) if d else None
+    if d is None:
+        return NONE
+    expected = texts.subject(j.case.client_name, d.number)
+    out: list[str] = []
+    for e in j.events.of(event_type):
+        s = (e.get("subject") or "").strip()
+        if s != expected:
+            out.append(f"{what} {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»")
+    return out
 
 
 @code("HL108", "error", "приоритет запроса менеджеру HPCC не «Экстремальный»", "Usedesk", ALL, "events",
       "Действия агента в Usedesk, 3: приоритет выставляем «Экстремальный» — необходимо для фильтрации "
       "из общего списка.")
 def hl108(j: Journey, cfg: Settings) -> list[str]:
-    out: list[str] = []
-    for e in j.events.of("hpcc_request"):
-        p = (e.get("priority") or "").strip()
-        if p != texts.PRIORITY:
-            out.append(f"запрос менеджеру HPCC {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»")
-    return out
+    return _wrong_priority(j, "hpcc_request", "запрос менеджеру HPCC")
 
 
 @code("HL109", "error", "тема запроса менеджеру HPCC не обязательная", "Usedesk", ALL, "events",
       "Действия агента в Usedesk, 2: тема письма «Не согласен с заключением, что техника исправна. "
       "ФИО номер заявки».")
 def hl109(j: Journey, cfg: Settings) -> list[str]:
-    expected = _hpcc_subject(j)
-    if expected is None:
-        return NONE
-    out: list[str] = []
-    for e in j.events.of("hpcc_request"):
-        s = (e.get("subject") or "").strip()
-        if s != expected:
-            out.append(f"запрос менеджеру HPCC {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»")
-    return out
+    return _wrong_subject(j, "hpcc_request", "запрос менеджеру HPCC")
 
 
 # ------------------------------------------------------------------ the expert stage
@@ -210,27 +216,14 @@ def hl201(j: Journey, cfg: Settings) -> list[str]:
 @code("HL202", "error", "приоритет запроса инженеру не «Экстремальный»", "эксперт", ALL, "events",
       "Действия эксперта, 3.3: приоритет выставляем «Экстремальный».")
 def hl202(j: Journey, cfg: Settings) -> list[str]:
-    out: list[str] = []
-    for e in j.events.of("engineer_request"):
-        p = (e.get("priority") or "").strip()
-        if p != texts.PRIORITY:
-            out.append(f"запрос инженеру {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»")
-    return out
+    return _wrong_priority(j, "engineer_request", "запрос инженеру")
 
 
 @code("HL203", "error", "тема запроса инженеру не обязательная", "эксперт", ALL, "events",
       "Действия эксперта, 3.4: в теме письма пишем «Не согласен с заключением, что техника исправна. "
       "ФИО номер заявки».")
 def hl203(j: Journey, cfg: Settings) -> list[str]:
-    expected = _hpcc_subject(j)
-    if expected is None:
-        return NONE
-    out: list[str] = []
-    for e in j.events.of("engineer_request"):
-        s = (e.get("subject") or "").strip()
-        if s != expected:
-            out.append(f"запрос инженеру {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»")
-    return out
+    return _wrong_subject(j, "engineer_request", "запрос инженеру")
 
 
 @code("HL204", "error", "в копии запроса инженеру нет адреса АСЦ или адреса из списка копий", "эксперт", ALL,

@@ -73,6 +73,7 @@ CATEGORY_RU = {
 
 CHANNEL_RU = {"call": "звонок на ГЛ", "site_form": "форма «Напишите нам» на сайте",
               "email": "письмо напрямую на почту"}
+CHANNEL_SHORT_RU = {"call": "звонок", "site_form": "сайт", "email": "почта"}  # the rule book's lists
 
 INTENT_RU = {
     "court": "обратиться в суд",

@@ -157,7 +157,6 @@ RULES: tuple[Rule, ...] = (
          lambda f: f"Одна заявка (№ {f['disputed_request']}), {_ascs(f)}, отчёта АСЦ нет — ситуация 3."),
 )
 
-RULE_BY_CODE = {r.code: r for r in RULES}
 
 
 class Decision(NamedTuple):

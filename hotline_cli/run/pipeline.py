@@ -179,6 +179,13 @@ class Pipeline:
             return writers.jsonl_line(r)
         return writers.fragment(r, self.fmt, self.spec.view, self.width)
 
+    def joined(self, frags: list[Any]) -> tuple[bytes, int]:
+        """Rendered fragments as one block of UTF-8 for `Sink.write_block`: (bytes, how many)."""
+        if self.lines and self.fmt == "jsonl":
+            return writers.jsonl_block(frags), len(frags)
+        text, n = writers.join(frags, self.fmt)
+        return text.encode("utf-8", "backslashreplace"), n
+
     def one(self, rec: Record) -> tuple[Any, tuple[Any, ...]]:
         r = self.result(rec)
         return self.render(r), meta(r)

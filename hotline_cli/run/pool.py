@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 
 from hotline_cli.io.records import Record
 from hotline_cli.io.sources import Block, block_records
-from hotline_cli.io.writers import join, jsonl_block
 from hotline_cli.run.pipeline import Counts, Job, Pipeline, tune_gc
 
 
@@ -65,10 +64,8 @@ def _worker_chunk(item: Block | list[Any]) -> Chunk:
         error = counts.add(m)
         if error is not None:
             error_lines.append(error)
-    if pipeline.lines and pipeline.fmt == "jsonl" and not pipeline.spec.gather:
-        return Chunk(jsonl_block(frags), len(frags), error_lines, counts)
-    text, n = join(frags, pipeline.fmt)
-    return Chunk(text.encode("utf-8", "backslashreplace"), n, error_lines, counts)
+    data, n = pipeline.joined(frags)
+    return Chunk(data, n, error_lines, counts)
 
 
 def _work_items(items: Iterable[Record | Block], size: int) -> Iterator[Block | list[Any]]:

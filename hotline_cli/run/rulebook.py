@@ -12,7 +12,7 @@ from hotline_cli.procedure import texts
 from hotline_cli.procedure.audit import CODES, ORDER
 from hotline_cli.procedure.triage import RULES
 
-CHANNELS_RU = {"call": "звонок", "site_form": "сайт", "email": "почта"}
+CHANNELS_RU = texts.CHANNEL_SHORT_RU
 
 
 def entries() -> list[dict[str, Any]]:
@@ -20,7 +20,7 @@ def entries() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for r in RULES:
         out.append({"code": r.code, "kind": "triage", "title": r.condition, "severity": None,
-                    "channels": ["call", "site_form", "email"], "stage": "ГЛ", "source": r.source})
+                    "channels": list(CHANNELS_RU), "stage": "ГЛ", "source": r.source})
     for c in ORDER:
         code = CODES[c]
         out.append({"code": c, "kind": "audit", "title": code.title, "severity": code.severity,
