@@ -137,3 +137,25 @@ def mutated_cases(draw, seeds, changes=(1, 3)):
         else:
             parent.append(draw(JSON_VALUES))
     return case
+
+
+def generated_export(path, examples, seed):
+    """A JSON Lines export of generated valid cases (the same ones every run), shuffled by `seed`;
+    returns the cases written."""
+    import json
+    import random
+
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    found = []
+
+    @settings(max_examples=examples, phases=[Phase.generate], suppress_health_check=list(HealthCheck),
+              derandomize=True)
+    @given(cases())
+    def collect(c):
+        found.append(c)
+
+    collect()
+    random.Random(seed).shuffle(found)
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in found), encoding="utf-8")
+    return found

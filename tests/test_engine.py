@@ -15,7 +15,7 @@ from hotline_cli.procedure.case import build_case
 from hotline_cli.procedure.journey import Journey
 from hotline_cli.procedure.settings import DEFAULT
 from hotline_cli.run.commands import COMMANDS, Context
-from strategies import cases
+from strategies import cases, generated_export
 
 CAL = ProductionCalendar()
 FIRST = "В случае повторного обращения перевести звонок на эксперта, консультацию не проводить"
@@ -143,23 +143,8 @@ def test_no_generated_case_crashes_any_command(case_dict, today):
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_generated_export_through_the_cli(hl, tmp_path, command):
-    import json
-    import random
-
-    from hypothesis import HealthCheck, Phase
-    from hypothesis import settings as hsettings
-
-    found = []
-
-    @hsettings(max_examples=40, phases=[Phase.generate], suppress_health_check=list(HealthCheck), derandomize=True)
-    @given(cases())
-    def collect(c):
-        found.append(c)
-
-    collect()
-    random.Random(1).shuffle(found)
     p = tmp_path / "gen.jsonl"
-    p.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in found), encoding="utf-8")
+    found = generated_export(p, 40, seed=1)
     run = hl(command, p, "--format", "jsonl", "--today", "2025-11-20")
     assert run.code in (0, 1), run.err
     if command == "agenda":  # a line per action due, not per case

@@ -3,15 +3,12 @@
 message and details."""
 
 import json
-import random
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, Phase, given
-from hypothesis import settings as hsettings
 
 from conftest import FIXTURES, ROOT
-from strategies import cases
+from strategies import generated_export
 
 COMMANDS = ["triage", "escalate", "followup", "summarize", "audit", "agenda"]
 INPUTS = [FIXTURES / d for d in ("cases", "journeys", "audit", "agenda", "broken", "hostile")] + \
@@ -24,17 +21,8 @@ def schema(name):
 
 
 def generated(tmp_path):
-    found = []
-
-    @hsettings(max_examples=60, phases=[Phase.generate], suppress_health_check=list(HealthCheck), derandomize=True)
-    @given(cases())
-    def collect(c):
-        found.append(c)
-
-    collect()
-    random.Random(3).shuffle(found)
     p = tmp_path / "gen.jsonl"
-    p.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in found), encoding="utf-8")
+    generated_export(p, 60, seed=3)
     return p
 
 
