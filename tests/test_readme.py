@@ -46,7 +46,7 @@ def repo_copy(tmp_path_factory):
     root = tmp_path_factory.mktemp("repo")
     for name in ("fixtures", "schemas"):
         shutil.copytree(ROOT / name, root / name)
-    for name in ("hotline.example.toml", "README.md"):
+    for name in ("hotline.example.toml", "import.example.toml", "README.md"):
         shutil.copy(ROOT / name, root / name)
     return root
 

@@ -42,7 +42,7 @@ def test_the_audit_workbook_agrees_with_the_statistics(hl, tmp_path):
         assert values[r["code"]] == ("ошибка" if r["severity"] == "error" else "предупреждение")
     # Russian headers, real dates, a frozen header row and an autofilter
     assert [c.value for c in findings[1]][:3] == ["Дата обращения", "Неделя", "Дело"]
-    assert findings.freeze_panes == "A2" and findings.auto_filter.ref == "A1:M1"
+    assert findings.freeze_panes == "A2" and findings.auto_filter.ref == "A1:N1"
     assert any(isinstance(row[0], datetime) for row in findings.iter_rows(min_row=2, values_only=True))
 
 

@@ -156,7 +156,11 @@ def _describe(err) -> dict:
     v = err.validator
     if v == "required":
         missing = err.message.split("'")[1] if "'" in err.message else "?"
-        return {"path": pointer(parts + [missing]), "message": f"нет обязательного поля «{missing}»"}
+        from hotline_cli.procedure.texts import fact_source
+
+        path = pointer(parts + [missing])
+        hint = fact_source(path)
+        return {"path": path, "message": f"нет обязательного поля «{missing}»" + (f"; {hint}" if hint else "")}
     if v == "enum":
         allowed = ", ".join("null" if x is None else str(x) for x in err.validator_value)
         hint = _suggest(err.instance, [x for x in err.validator_value if isinstance(x, str)])

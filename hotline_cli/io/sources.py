@@ -55,6 +55,9 @@ def resolve(rec: Record) -> Record:
 MAX_RECORD = 64 * 1024 * 1024  # one case on one line: 100 000 events take ~10 MB
 MAX_DOCUMENT = 512 * 1024 * 1024  # a .json document is read whole: past this, JSON Lines
 EMPTY_FILE = "пустой файл: нет ни одного дела"
+TABLE_FILE = ("это таблица ({what}), а не выгрузка дел: дела из таблиц GSIS и Naumen делает "
+              "«hotline import --table ФАЙЛ --mapping import.example.toml»")
+TABLE_SUFFIXES = {".csv": "CSV", ".tsv": "CSV", ".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel"}
 NOT_A_FILE = "это не файл выгрузки (устройство или сокет): не читается"
 LONG_LINE = (f"строка длиннее {MAX_RECORD // (1024 * 1024)} МБ — не похожа на запись дела "
              "(файл без переводов строк?): пропущена")
@@ -270,6 +273,11 @@ def _read_input(name: str, problem: str | None, encoding: str, stdin: IO[bytes] 
         return
     with fh:
         suffix = os.path.splitext(name)[1].lower()
+        head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+        if suffix in TABLE_SUFFIXES or head == b"PK\x03\x04":
+            what = TABLE_SUFFIXES.get(suffix, "Excel")
+            yield Record(name, error=RecordError("", TABLE_FILE.format(what=what)))
+            return
         mode = "jsonl" if suffix == ".jsonl" else ("json" if suffix == ".json" else None)
         try:
             yield from _read_stream(name, fh, encoding, mode)
@@ -373,6 +381,9 @@ def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> I
         if first is not None and not first.strip():
             yield Record(name, error=RecordError("", "пустой ввод: нет ни одного дела"))
             return
+        if first is not None and _looks_like_table(first):
+            yield Record(name, error=RecordError("", TABLE_FILE.format(what="CSV")))
+            return
         is_lines = first is None  # an over-long first line: JSON Lines, that line an error
         if first is not None and not first.strip().lstrip(b"\xef\xbb\xbf").startswith(b"["):
             try:
@@ -387,6 +398,13 @@ def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> I
         yield from _read_lines(name, _chain(head, lines), encoding)
         return
     yield from _read_lines(name, lines, encoding)
+
+
+def _looks_like_table(first: bytes) -> bool:
+    """A first line with no JSON in it and cells between «;» or «,»: a table's header."""
+    line = first.strip().lstrip(b"\xef\xbb\xbf")
+    return bool(line) and line[:1] not in b"{[\"" and (line.count(b";") >= 2 or line.count(b",") >= 2 or
+                                                      line.count(b"\t") >= 2)
 
 
 def _chain(head: list[bytes | None], rest: Iterator[bytes | None]) -> Iterator[bytes | None]:

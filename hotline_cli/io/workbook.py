@@ -18,9 +18,9 @@ from hotline_cli.procedure import texts
 from hotline_cli.procedure.audit import DIMENSIONS, Summary
 
 FINDINGS = ["Дата обращения", "Неделя", "Дело", "Город", "Техника", "Канал", "Ситуация", "Код", "Уровень",
-            "Находка", "Оператор", "Эксперты", "Источник"]
+            "Находка", "Оператор", "Эксперты", "Источник", "Записи в системах"]
 CASES = ["Дата обращения", "Неделя", "Дело", "Город", "Техника", "Канал", "Ситуация", "Соответствует",
-         "Ошибок", "Предупреждений", "Оператор", "Эксперты", "Источник"]
+         "Ошибок", "Предупреждений", "Оператор", "Эксперты", "Источник", "Записи в системах"]
 BREAKDOWN_RU = {"situation": "По ситуациям при обращении", "week": "По неделям", "city": "По городам",
                 "category": "По технике", "channel": "По каналам", "operator": "По операторам",
                 "expert": "По экспертам"}
@@ -104,10 +104,11 @@ class Workbook:
         findings = r.get("findings") or []
         for x in findings:
             self._write("Находки", common + [x["code"], texts.SEVERITY_RU[x["severity"]], x["message"]] + people
-                        + [r.get("source")])
+                        + [r.get("source"), facts.get("origin")])
         errors = sum(1 for x in findings if x["severity"] == "error")
         compliant = "нет" if errors or "error" in r else "да"
-        self._write("Дела", common + [compliant, errors, len(findings) - errors] + people + [r.get("source")])
+        self._write("Дела", common + [compliant, errors, len(findings) - errors] + people
+                    + [r.get("source"), facts.get("origin")])
 
     def close(self, summary: Summary | None) -> None:
         if self.command == "audit" and summary is not None:

@@ -158,13 +158,20 @@ def hl107(j: Journey, cfg: Settings) -> list[str]:
 # ------------------------------------------------------------------ the Usedesk agent's stage
 
 
+def _from(e: Any) -> str:
+    """« (usedesk.json:8, тикет 2265310)»: where an imported message came from, so that a supervisor
+    opens the ticket behind the finding; nothing for a case that does not say."""
+    src = e.get("source")
+    return f" ({src})" if isinstance(src, str) and src else ""
+
+
 def _wrong_priority(j: Journey, event_type: str, what: str) -> list[str]:
     """Each request of this type whose priority is not the mandated «Экстремальный»."""
     out: list[str] = []
     for e in j.events.of(event_type):
         p = (e.get("priority") or "").strip()
-        if p != texts.PRIORITY:
-            out.append(f"{what} {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»")
+        if p not in texts.MANDATED_PRIORITIES:
+            out.append(f"{what} {_d(e.at.day)}: приоритет «{p or '—'}», нужен «{texts.PRIORITY}»{_from(e)}")
     return out
 
 
@@ -178,7 +185,7 @@ def _wrong_subject(j: Journey, event_type: str, what: str) -> list[str]:
     for e in j.events.of(event_type):
         s = (e.get("subject") or "").strip()
         if s != expected:
-            out.append(f"{what} {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»")
+            out.append(f"{what} {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»{_from(e)}")
     return out
 
 
@@ -239,7 +246,7 @@ def hl204(j: Journey, cfg: Settings) -> list[str]:
         cc = {a.strip().casefold() for a in e.get("cc") or ()}
         missing = [a for a in need if a.strip().casefold() not in cc]
         if missing:
-            out.append(f"запрос инженеру {_d(e.at.day)}: в копии нет {', '.join(missing)}")
+            out.append(f"запрос инженеру {_d(e.at.day)}: в копии нет {', '.join(missing)}{_from(e)}")
     return out
 
 
@@ -293,7 +300,7 @@ def hl208(j: Journey, cfg: Settings) -> list[str]:
     missing = [i for i in j.case.intents if texts.INTENT_MARKERS[i] not in bodies]
     if missing:
         return ["клиент намерен " + "; ".join(texts.INTENT_RU[i] for i in missing)
-                + ", но в тексте запроса инженеру это не зафиксировано"]
+                + ", но в тексте запроса инженеру это не зафиксировано" + _from(requests[-1])]
     return NONE
 
 
@@ -475,8 +482,11 @@ def about(j: Journey) -> dict[str, Any]:
             _WEEKS.clear()
         known = _WEEKS[day] = (day.isoformat(), f"{year}-W{week:02d}")
     experts = sorted({by for e in case.events if e.type in STAFF_SET and (by := e.data.get("by"))})
-    return {"opened": known[0], "week": known[1], "city": case.city, "category": case.category,
-            "channel": case.channel, "operator": case.operator, "experts": experts}
+    out = {"opened": known[0], "week": known[1], "city": case.city, "category": case.category,
+           "channel": case.channel, "operator": case.operator, "experts": experts}
+    if case.origin:  # an imported case: the systems' records behind it, so that a finding can be traced
+        out["origin"] = case.origin
+    return out
 
 
 def audit_case(j: Journey, cfg: Settings, rules: list[Code]) -> dict[str, Any]:

@@ -79,6 +79,7 @@ class Case(NamedTuple):
     consultation: dict[str, Any] | None
     disputed: Request | None  # see disputed_request()
     operator: str | None = None
+    origin: str | None = None  # the records in GSIS, Naumen and Usedesk it was imported from (`source`)
 
     def until(self, day: date) -> Case:
         """The case as it stood at the end of `day`: later events are ignored."""
@@ -199,5 +200,5 @@ def build_case(d: dict[str, Any]) -> Case:
         req, True if fp is None else fp,
         tuple(dict.fromkeys(intents)) if intents else (), bool(d.get("demands_stated")),
         hotline, tuple(events), d.get("consultation"), disputed_request(req),
-        hotline.get("operator") if hotline else None,
+        hotline.get("operator") if hotline else None, d.get("source"),
     )

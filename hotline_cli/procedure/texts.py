@@ -23,6 +23,32 @@ def subject(client_name: str, request_number: str) -> str:
 
 # MANDATED: priority of the HPCC request (Usedesk agent, 3) and of the engineer request (3.3)
 PRIORITY = "Экстремальный"
+# the same priority as Usedesk's public API writes it (its code for the top priority): an export
+# may carry either spelling, and both are the mandated priority (case-format.md)
+PRIORITY_CODE = "extreme"
+MANDATED_PRIORITIES = frozenset({PRIORITY, PRIORITY_CODE})
+
+# where a required fact of the case usually comes from: said with the field when it is missing,
+# by `hotline import` and in every command's error for the record (so that audit's HL001 and
+# the import give the same reason); "*" stands for a request's index
+FACT_SOURCES = {
+    "/opened_at": "нужен тикет клиента в Usedesk или звонок в журнале Naumen",
+    "/channel": "нужен канал тикета клиента (usedesk.site_form_channels / email_channels в сопоставлении) или звонок",
+    "/client/name": "нужна карточка клиента Usedesk (/client), тема запроса по статье или таблица заявок GSIS",
+    "/product/category": "нужна таблица заявок GSIS (категория техники)",
+    "/city/name": "нужна таблица заявок GSIS (город)",
+    "/requests/*/type": "нужна таблица заявок GSIS (тип заявки)",
+    "/requests/*/number": "нужна таблица заявок GSIS (номер заявки)",
+}
+
+
+def fact_source(pointer: str) -> str | None:
+    """Where the fact at this JSON Pointer usually comes from, or None."""
+    parts = pointer.split("/")
+    if len(parts) > 2 and parts[1] == "requests" and parts[2].isdigit():
+        parts[2] = "*"
+    return FACT_SOURCES.get("/".join(parts))
+
 
 # MANDATED: situation 3, step 4 — the Naumen request
 NAUMEN_TEMPLATE = "Запрос от Горячей линии"

@@ -62,6 +62,10 @@ def checked(rec: Record) -> Result | None:
         what = _TYPE_RU.get(type(data), type(data).__name__)
         return error_result(rec.source, None, RecordError("", f"ожидается объект дела {{…}}, а здесь {what}"))
     err = validate(data)
+    if err is not None and isinstance(data.get("ticket"), dict) and "case_id" not in data:
+        tid = data["ticket"].get("id")
+        err = RecordError("", f"это тикет Usedesk{f' {tid}' if isinstance(tid, str | int) else ''} (ответ API "
+                              "/ticket), а не дело: дела из выгрузки Usedesk делает «hotline import --usedesk ФАЙЛ»")
     return None if err is None else error_result(rec.source, data, err)
 
 
@@ -122,7 +126,9 @@ def meta(r: Result) -> tuple[str | None, tuple[tuple[str, str], ...], Any, Any, 
     findings = tuple((x["code"], x["severity"]) for x in r.get("findings") or ())
     if "error" in r:
         return error_line(r), findings, None, None, None
-    return None, findings, r.get("situation") or r.get("verdict"), r.get("case"), (r["case_id"], r["source"])
+    facts = r.get("case")
+    origin = facts.get("origin") if isinstance(facts, dict) else None
+    return None, findings, r.get("situation") or r.get("verdict"), facts, (r["case_id"], origin or r["source"])
 
 
 class Pipeline:

@@ -1,0 +1,85 @@
+"""`hotline import` as a run: the sources read and merged (hotline_cli.imports), each case
+checked against the contract, what was left out said line by line, the exit status.
+
+Exit status (import.md): 0 every case is complete; 2 a source record could not be read or
+mapped, or a case lacks a required fact — the incomplete case is still written, so that
+`audit` reports it (HL001) with the same reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from hotline_cli.imports import Imported, run_import
+from hotline_cli.imports.mapping import Mapping
+
+
+@dataclass
+class Report:
+    imported: Imported
+    lines: list[str] = field(default_factory=list)  # for standard error, each made safe by the shell
+    complete: int = 0
+    incomplete: int = 0
+    errors: int = 0  # unreadable or unmappable records
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.errors or self.incomplete else 0
+
+    def summary(self) -> str:
+        i = self.imported
+        unused = len(i.unused)
+        return (f"hotline import: записей прочитано {i.records}, дел {len(i.cases)} (полных {self.complete}, "
+                f"неполных {self.incomplete}), не использовано записей {unused} (из них ошибок {self.errors})")
+
+
+def execute(usedesk: list[str], tables: list[str], mapping: Mapping, hpcc_manager: str | None, encoding: str,
+            today: date | None) -> Report:
+    from hotline_cli.io.contract import validate
+
+    imported = run_import(usedesk, tables, mapping, hpcc_manager, encoding)
+    rep = Report(imported)
+    for u in imported.unused:
+        if u.error:
+            rep.errors += 1
+            rep.lines.append(f"{u.source}: {u.reason}")
+        else:
+            rep.lines.append(f"{u.source}: не использовано — {u.reason}")
+    for b in imported.cases:
+        cid = b.case["case_id"]
+        rep.lines.extend(f"{cid}: {n}" for n in b.notes)
+        if today is not None:
+            late = [e for e in b.case.get("events", ()) if e["at"][:10] > today.isoformat()]
+            rep.lines.extend(f"{cid}: событие {e['type']} {e['at']} позже --today {today.isoformat()} ({e['source']})"
+                             for e in late)
+        err = validate(b.case)
+        problems = [(ptr, hint) for ptr, hint in b.missing]
+        if err is not None:
+            known = {ptr for ptr, _ in problems}
+            for d in [{"path": err.path, "message": err.message}, *(err.details or ())]:
+                if d["path"] not in known:
+                    problems.append((d["path"], d["message"]))
+        if problems:
+            rep.incomplete += 1
+            rep.lines.extend(f"{cid}: нет {ptr}: {hint}" if hint.startswith("нуж") or not hint
+                             else f"{cid}: {ptr}: {hint}" for ptr, hint in problems)
+        else:
+            rep.complete += 1
+    return rep
+
+
+def render(cases: list[dict[str, Any]], fmt: str) -> Iterator[bytes]:
+    """The cases as JSON Lines (one a line) or one JSON array, UTF-8."""
+    from hotline_cli.io.writers import dumps_bytes
+
+    if fmt == "json":
+        yield b"["
+        for i, c in enumerate(cases):
+            yield (b",\n" if i else b"\n") + dumps_bytes(c)
+        yield b"\n]\n"
+        return
+    for c in cases:
+        yield dumps_bytes(c) + b"\n"
