@@ -340,7 +340,7 @@ class Exporter:
                 changes=[status_change(self._cid(), tid, _utc(closed["at"]), "1", "3")] if closed else [],
                 fields=self._fields(case)))
             self.usedesk.append(client_card(cid, client["name"], [client["email"]] if client.get("email") else [],
-                                            [phone] if phone and case["channel"] != "call" else []))
+                                            [phone] if phone else []))
         asc_emails = {(r.get("asc") or {}).get("email") for r in case["requests"]}
         hpcc = [e for e in events if e["type"] in ("hpcc_request", "hpcc_documents")]
         if hpcc and hpcc[0]["type"] == "hpcc_request":

@@ -353,3 +353,30 @@ def test_the_readme_shows_what_the_import_says(tmp_path):
     assert p.returncode == 0
     assert p.stderr == shown
     assert (tmp_path / "cases.jsonl").read_text(encoding="utf-8").count("\n") == 3
+
+
+def test_namesakes_tie_nothing_by_name_alone(tmp_path):
+    """Two clients named alike, each with her own ticket: a request whose subject has the name but no
+    number cannot be told apart — it is said, not guessed; with the number it ties to its case."""
+    dump = [shapes.ticket("1", "Не моет", "2025-11-03 07:00:00", "11", email="a@example.ru", channel="63871",
+                          comments=[shapes.comment("101", "2025-11-03 07:00:00", "client", "Заявка 40000001",
+                                                   client_id="11")]),
+            shapes.client_card("11", "Иванова Мария Петровна", ["a@example.ru"]),
+            shapes.ticket("2", "Не греет", "2025-11-04 07:00:00", "12", email="b@example.ru", channel="63871",
+                          comments=[shapes.comment("102", "2025-11-04 07:00:00", "client", "Заявка 40000002",
+                                                   client_id="12")]),
+            shapes.client_card("12", "Иванова Мария Петровна", ["b@example.ru"]),
+            shapes.ticket("3", f"{shapes.MANDATED} Иванова Мария Петровна", "2025-11-05 07:00:00", "13",
+                          email="eng@example.ru", priority="extreme", channel="63872",
+                          comments=[shapes.comment("103", "2025-11-05 07:00:00", "user", "Прошу ответ", user_id="47011")]),
+            shapes.ticket("4", f"{shapes.MANDATED} Иванова Мария Петровна 40000002", "2025-11-05 08:00:00", "13",
+                          email="eng@example.ru", priority="extreme", channel="63872",
+                          comments=[shapes.comment("104", "2025-11-05 08:00:00", "user", "Прошу ответ",
+                                                   user_id="47011")])]
+    path = tmp_path / "dump.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in dump), encoding="utf-8")
+    code, cases, err = import_(str(path))
+    assert [c["case_id"] for c in cases] == ["UD-2"]  # the request with the number proves her disagreement
+    assert [e["type"] for e in cases[0]["events"]] == ["client_ticket", "engineer_request"]
+    assert "ФИО «Иванова Мария Петровна» — у 2 обращений: запрос не привязан (нужен номер заявки)" in err
+    assert f"{path}:5, тикет 3: не использовано" in err and f"{path}:1, тикет 1: не использовано" in err

@@ -42,7 +42,7 @@ def merge(parts: list[Part]) -> tuple[list[Built], list[Unused]]:
             why = ("не связан ни с одним обращением клиента (тикет клиента в Usedesk или звонок на ГЛ)" if not anchors
                    else "обращение не по статье: нет запроса с обязательной темой, звонка на ГЛ или метки "
                         "из usedesk.tags")
-            unused.extend(Unused(p.source, why) for p in members)
+            unused.extend(Unused(p.source, "; ".join([why, *p.notes])) for p in members)
             continue
         built.append(_case(anchors, members))
     built.sort(key=lambda b: (_instant_text(b.case.get("opened_at")), b.case["case_id"]))
@@ -67,6 +67,27 @@ def _groups(parts: list[Part]) -> list[list[Part]]:
                 a, b = find(i), find(j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
+    # the ФИО: a request whose group holds no client contact is tied to the one contact group whose
+    # client has that name; two such groups (namesakes) tie nothing — the request is said unused
+    anchored: dict[str, set[int]] = {}
+    for i, p in enumerate(parts):
+        if p.kind in ("client_ticket", "contact"):
+            for n in p.names:
+                anchored.setdefault(n, set()).add(find(i))
+    has_anchor = {find(i) for i, p in enumerate(parts) if p.kind in ("client_ticket", "contact")}
+    for i, p in enumerate(parts):
+        if p.kind != "our_ticket" or find(i) in has_anchor:
+            continue
+        for n in p.names:
+            targets = {find(g) for g in anchored.get(n, ())}
+            if len(targets) == 1:
+                a, b = find(i), targets.pop()
+                parent[max(a, b)] = min(a, b)
+                has_anchor.add(find(i))
+                break
+            if len(targets) > 1:
+                shown = p.facts.get("/client/name", n)
+                p.notes.append(f"ФИО «{shown}» — у {len(targets)} обращений: запрос не привязан (нужен номер заявки)")
     groups: dict[int, list[Part]] = {}
     for i, p in enumerate(parts):
         groups.setdefault(find(i), []).append(p)

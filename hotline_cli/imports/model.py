@@ -36,8 +36,9 @@ class Part:
     notes: list[str] = field(default_factory=list)  # what the reader left out of this record, said
 
     def keys(self) -> list[str]:
-        return ([f"n:{n}" for n in self.numbers] + [f"p:{p}" for p in self.phones]
-                + [f"e:{e}" for e in self.emails] + [f"f:{f}" for f in self.names])
+        """What ties this part to others for sure: request numbers, phones, e-mail addresses. The
+        ФИО ties only what nothing else tied, and only when it is unambiguous (merge)."""
+        return [f"n:{n}" for n in self.numbers] + [f"p:{p}" for p in self.phones] + [f"e:{e}" for e in self.emails]
 
 
 def name_key(name: str) -> str:
