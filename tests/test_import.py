@@ -378,5 +378,5 @@ def test_namesakes_tie_nothing_by_name_alone(tmp_path):
     code, cases, err = import_(str(path))
     assert [c["case_id"] for c in cases] == ["UD-2"]  # the request with the number proves her disagreement
     assert [e["type"] for e in cases[0]["events"]] == ["client_ticket", "engineer_request"]
-    assert "ФИО «Иванова Мария Петровна» — у 2 обращений: запрос не привязан (нужен номер заявки)" in err
+    assert "у 2 обращений то же ФИО: запрос не привязан (нужен номер заявки)" in err
     assert f"{path}:5, тикет 3: не использовано" in err and f"{path}:1, тикет 1: не использовано" in err

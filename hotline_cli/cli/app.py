@@ -748,16 +748,16 @@ def import_cases(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path
         raise Problem("для --table нужен файл сопоставления с разделами [[table]]: --mapping import.example.toml")
     settings = _load_settings(config_path)
     _refuse_output_over_input(output, [*usedesk, *tables, *([mapping_path] if mapping_path else [])])
-    report = importing.execute(list(usedesk), list(tables), mapping, settings.hpcc_manager, encoding, today)
-    for line in report.lines:
-        say(f"hotline: {line}")
+    report = importing.execute(list(usedesk), list(tables), mapping, settings.hpcc_manager, encoding)
     try:
         with open_output(output, binary=True) as out:
             target: Any = out if output else sys.stdout.buffer
-            for chunk in importing.render([b.case for b in report.imported.cases], fmt):
+            for chunk in importing.render(report.cases(today), fmt):
                 target.write(chunk)
     except BrokenPipeError:
         raise PipeClosed() from None
+    for line in report.lines:
+        say(f"hotline: {line}")
     say(report.summary())
     sys.exit(report.exit_code)
 

@@ -31,67 +31,113 @@ class Built:
     notes: list[str] = field(default_factory=list)
 
 
-def merge(parts: list[Part]) -> tuple[list[Built], list[Unused]]:
-    groups = _groups(parts)
-    built: list[Built] = []
-    unused: list[Unused] = []
-    for members in groups:
-        anchors = sorted((p for p in members if p.kind in ("client_ticket", "contact")),
-                         key=lambda p: (_instant(p.at), p.source))
-        if not anchors or not any(p.evidence for p in members):
-            why = ("не связан ни с одним обращением клиента (тикет клиента в Usedesk или звонок на ГЛ)" if not anchors
-                   else "обращение не по статье: нет запроса с обязательной темой, звонка на ГЛ или метки "
-                        "из usedesk.tags")
-            unused.extend(Unused(p.source, "; ".join([why, *p.notes])) for p in members)
-            continue
-        built.append(_case(anchors, members))
-    built.sort(key=lambda b: (_instant_text(b.case.get("opened_at")), b.case["case_id"]))
-    _unique_ids(built)
-    return built, unused
+class Index:
+    """Which parts belong together, built as parts arrive without keeping them: per part only
+    its kind, its contact's time and whether it proves the disagreement (the parts themselves
+    may wait on disk). Parts are tied by what they share for sure — a request number, a phone,
+    an e-mail address (kept as hashes); then the ФИО ties a request whose group holds no client
+    contact to the one contact group of a client so named (namesakes tie nothing)."""
 
+    def __init__(self) -> None:
+        self.parent: list[int] = []
+        self.meta: list[tuple[str, tuple[int, str], bool]] = []  # kind, contact's instant, evidence
+        self.owner: dict[int, int] = {}
+        self.names: list[tuple[int, int]] = []  # (part, hash of a ФИО) for contacts and our requests
+        self.notes: dict[int, list[str]] = {}
 
-def _groups(parts: list[Part]) -> list[list[Part]]:
-    parent = list(range(len(parts)))
-
-    def find(i: int) -> int:
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    owner: dict[str, int] = {}
-    for i, p in enumerate(parts):
-        for k in p.keys():  # noqa: SIM118 — Part.keys() is its own method
-            j = owner.setdefault(k, i)
+    def _union(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+    def add(self, p: Part) -> int:
+        i = len(self.parent)
+        self.parent.append(i)
+        self.meta.append((p.kind, _instant(p.at), p.evidence))
+        for k in p.ties():
+            j = self.owner.setdefault(_hash(k), i)
             if j != i:
-                a, b = find(i), find(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    # the ФИО: a request whose group holds no client contact is tied to the one contact group whose
-    # client has that name; two such groups (namesakes) tie nothing — the request is said unused
-    anchored: dict[str, set[int]] = {}
-    for i, p in enumerate(parts):
-        if p.kind in ("client_ticket", "contact"):
-            for n in p.names:
-                anchored.setdefault(n, set()).add(find(i))
-    has_anchor = {find(i) for i, p in enumerate(parts) if p.kind in ("client_ticket", "contact")}
-    for i, p in enumerate(parts):
-        if p.kind != "our_ticket" or find(i) in has_anchor:
-            continue
-        for n in p.names:
-            targets = {find(g) for g in anchored.get(n, ())}
+                self._union(i, j)
+        if p.kind in ("client_ticket", "contact", "our_ticket"):
+            self.names.extend((i, _hash(n)) for n in p.names)
+        return i
+
+    def groups(self) -> list[list[int]]:
+        """The groups, each its parts' numbers in arrival order."""
+        anchored: dict[int, set[int]] = {}
+        for i, n in self.names:
+            if self.meta[i][0] != "our_ticket":
+                anchored.setdefault(n, set()).add(self.find(i))
+        has_anchor = {self.find(i) for i, m in enumerate(self.meta) if m[0] in ("client_ticket", "contact")}
+        for i, n in self.names:
+            if self.meta[i][0] != "our_ticket" or self.find(i) in has_anchor:
+                continue
+            targets = {self.find(g) for g in anchored.get(n, ())}
             if len(targets) == 1:
-                a, b = find(i), targets.pop()
-                parent[max(a, b)] = min(a, b)
-                has_anchor.add(find(i))
-                break
-            if len(targets) > 1:
-                shown = p.facts.get("/client/name", n)
-                p.notes.append(f"ФИО «{shown}» — у {len(targets)} обращений: запрос не привязан (нужен номер заявки)")
-    groups: dict[int, list[Part]] = {}
-    for i, p in enumerate(parts):
-        groups.setdefault(find(i), []).append(p)
-    return list(groups.values())
+                self._union(i, targets.pop())
+                has_anchor.add(self.find(i))
+            elif len(targets) > 1:
+                self.notes.setdefault(i, []).append(f"у {len(targets)} обращений то же ФИО: запрос не привязан "
+                                                    "(нужен номер заявки)")
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            out.setdefault(self.find(i), []).append(i)
+        return list(out.values())
+
+    def is_case(self, members: list[int]) -> str | None:
+        """None when the group is a case; else why its parts are not used."""
+        kinds = [self.meta[i][0] for i in members]
+        if not any(k in ("client_ticket", "contact") for k in kinds):
+            return "не связан ни с одним обращением клиента (тикет клиента в Usedesk или звонок на ГЛ)"
+        if not any(self.meta[i][2] for i in members):
+            return "обращение не по статье: нет запроса с обязательной темой, звонка на ГЛ или метки из usedesk.tags"
+        return None
+
+    def opened(self, members: list[int]) -> tuple[int, str]:
+        return min(self.meta[i][1] for i in members if self.meta[i][0] in ("client_ticket", "contact"))
+
+
+def _hash(key: str) -> int:
+    """A key as 8 bytes (a dict of 100 000s of keys stays small); a stable hash, not Python's
+    salted one, so that a run is reproducible. Two keys colliding: once in ~10^9 runs of a month."""
+    from hashlib import blake2b
+
+    return int.from_bytes(blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def merge(parts: list[Part]) -> tuple[list[Built], list[Unused]]:
+    """All parts in memory → the cases in order and the unused parts (see `Index`, `build`)."""
+    index = Index()
+    for p in parts:
+        index.add(p)
+    unused: list[Unused] = []
+    groups = index.groups()
+    cases = []
+    for members in groups:
+        why = index.is_case(members)
+        if why is None:
+            cases.append(members)
+            continue
+        unused.extend(Unused(parts[i].source, "; ".join([why, *parts[i].notes, *index.notes.get(i, ())]))
+                      for i in members)
+    built = [build([parts[i] for i in g], [n for i in g for n in index.notes.get(i, ())]) for g in cases]
+    return unique_ids(built), unused
+
+
+def build(members: list[Part], notes: list[str] | None = None) -> Built:
+    """One group's parts as its case."""
+    anchors = sorted((p for p in members if p.kind in ("client_ticket", "contact")),
+                     key=lambda p: (_instant(p.at), p.source))
+    b = _case(anchors, members)
+    b.notes.extend(notes or ())
+    return b
 
 
 def _instant(at: datetime | date | None) -> tuple[int, str]:
@@ -290,9 +336,10 @@ def _missing(case: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _unique_ids(built: list[Built]) -> None:
-    """Two disagreements that would get one id (the same request named by two calls…) keep
-    them apart: the later gets «-2»."""
+def unique_ids(built: list[Built]) -> list[Built]:
+    """Cases in order (by the first contact, then id); two that would get one id (the same request
+    named by two calls…) keep them apart: the later gets «-2»."""
+    built.sort(key=lambda b: (_instant_text(b.case.get("opened_at")), b.case["case_id"]))
     seen: dict[str, int] = {}
     for b in built:
         cid = b.case["case_id"]
@@ -301,3 +348,4 @@ def _unique_ids(built: list[Built]) -> None:
         if n > 1:
             b.case["case_id"] = f"{cid}-{n}"
             b.case = _ordered(b.case)
+    return built

@@ -35,7 +35,7 @@ class Part:
     events: list[dict[str, Any]] = field(default_factory=list)  # "at" is a datetime until merged
     notes: list[str] = field(default_factory=list)  # what the reader left out of this record, said
 
-    def keys(self) -> list[str]:
+    def ties(self) -> list[str]:
         """What ties this part to others for sure: request numbers, phones, e-mail addresses. The
         ФИО ties only what nothing else tied, and only when it is unambiguous (merge)."""
         return [f"n:{n}" for n in self.numbers] + [f"p:{p}" for p in self.phones] + [f"e:{e}" for e in self.emails]

@@ -116,14 +116,8 @@ class Dump:
                 else "не тикет Usedesk")
         return Unused(source, f"{what}: ожидается ответ API /ticket (ticket, comments, changes) или /client", True)
 
-    @staticmethod
-    def identity(body: dict[str, Any]) -> tuple[str | None, str]:
-        """The ticket's id and its last update (of two copies of one ticket, the later is kept)."""
-        t = body["ticket"]
-        return _id(t.get("id")), str(t.get("last_updated_at") or "")
-
     def ticket(self, source: str, body: dict[str, Any]) -> Part | Unused:
-        tid, _ = self.identity(body)
+        tid = _id(body["ticket"].get("id"))
         if tid is None:
             return Unused(source, "тикет без id", True)
         source = f"{source}, тикет {tid}"

@@ -8,7 +8,7 @@ mapped, or a case lacks a required fact — the incomplete case is still written
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,47 +31,50 @@ class Report:
 
     def summary(self) -> str:
         i = self.imported
-        unused = len(i.unused)
-        return (f"hotline import: записей прочитано {i.records}, дел {len(i.cases)} (полных {self.complete}, "
-                f"неполных {self.incomplete}), не использовано записей {unused} (из них ошибок {self.errors})")
+        return (f"hotline import: записей прочитано {i.records}, дел {i.count} (полных {self.complete}, "
+                f"неполных {self.incomplete}), не использовано записей {len(i.unused)} (из них ошибок {self.errors})")
+
+    def cases(self, today: date | None) -> Iterator[dict[str, Any]]:
+        """Each case as it is built, checked against the contract; what it lacks said in `lines`."""
+        from hotline_cli.io.contract import validate
+
+        for b in self.imported.cases():
+            cid = b.case["case_id"]
+            self.lines.extend(f"{cid}: {n}" for n in b.notes)
+            if today is not None:
+                late = [e for e in b.case.get("events", ()) if e["at"][:10] > today.isoformat()]
+                self.lines.extend(f"{cid}: событие {e['type']} {e['at']} позже --today {today.isoformat()} "
+                                  f"({e['source']})" for e in late)
+            problems = list(b.missing)
+            err = validate(b.case)
+            if err is not None:
+                known = {ptr for ptr, _ in problems}
+                for d in [{"path": err.path, "message": err.message}, *(err.details or ())]:
+                    if d["path"] not in known:
+                        problems.append((d["path"], d["message"]))
+            if problems:
+                self.incomplete += 1
+                self.lines.extend(f"{cid}: нет {ptr}: {hint}" if hint.startswith("нуж") or not hint
+                                  else f"{cid}: {ptr}: {hint}" for ptr, hint in problems)
+            else:
+                self.complete += 1
+            yield b.case
 
 
-def execute(usedesk: list[str], tables: list[str], mapping: Mapping, hpcc_manager: str | None, encoding: str,
-            today: date | None) -> Report:
-    from hotline_cli.io.contract import validate
-
-    imported = run_import(usedesk, tables, mapping, hpcc_manager, encoding)
-    rep = Report(imported)
-    for u in imported.unused:
+def execute(usedesk: list[str], tables: list[str], mapping: Mapping, hpcc_manager: str | None,
+            encoding: str) -> Report:
+    """The sources read and tied together; the cases are built as `Report.cases` is read."""
+    rep = Report(run_import(usedesk, tables, mapping, hpcc_manager, encoding))
+    for u in rep.imported.unused:
         if u.error:
             rep.errors += 1
             rep.lines.append(f"{u.source}: {u.reason}")
         else:
             rep.lines.append(f"{u.source}: не использовано — {u.reason}")
-    for b in imported.cases:
-        cid = b.case["case_id"]
-        rep.lines.extend(f"{cid}: {n}" for n in b.notes)
-        if today is not None:
-            late = [e for e in b.case.get("events", ()) if e["at"][:10] > today.isoformat()]
-            rep.lines.extend(f"{cid}: событие {e['type']} {e['at']} позже --today {today.isoformat()} ({e['source']})"
-                             for e in late)
-        err = validate(b.case)
-        problems = [(ptr, hint) for ptr, hint in b.missing]
-        if err is not None:
-            known = {ptr for ptr, _ in problems}
-            for d in [{"path": err.path, "message": err.message}, *(err.details or ())]:
-                if d["path"] not in known:
-                    problems.append((d["path"], d["message"]))
-        if problems:
-            rep.incomplete += 1
-            rep.lines.extend(f"{cid}: нет {ptr}: {hint}" if hint.startswith("нуж") or not hint
-                             else f"{cid}: {ptr}: {hint}" for ptr, hint in problems)
-        else:
-            rep.complete += 1
     return rep
 
 
-def render(cases: list[dict[str, Any]], fmt: str) -> Iterator[bytes]:
+def render(cases: Iterable[dict[str, Any]], fmt: str) -> Iterator[bytes]:
     """The cases as JSON Lines (one a line) or one JSON array, UTF-8."""
     from hotline_cli.io.writers import dumps_bytes
 
