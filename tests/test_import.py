@@ -380,3 +380,55 @@ def test_namesakes_tie_nothing_by_name_alone(tmp_path):
     assert [e["type"] for e in cases[0]["events"]] == ["client_ticket", "engineer_request"]
     assert "у 2 обращений то же ФИО: запрос не привязан (нужен номер заявки)" in err
     assert f"{path}:5, тикет 3: не использовано" in err and f"{path}:1, тикет 1: не использовано" in err
+
+
+def test_ids_as_integers_read_as_strings_do(tmp_path):
+    """Usedesk's documentation shows ids and numbers as strings; its API also sends integers."""
+    def ints(x):
+        if isinstance(x, dict):
+            return {k: (int(v) if k in ("id", "status_id", "client_id", "user_id", "channel_id", "assignee_id")
+                        and isinstance(v, str) and v.isdigit() else ints(v)) for k, v in x.items()}
+        if isinstance(x, list):
+            return [ints(v) for v in x]
+        return x
+
+    path = tmp_path / "ints.json"
+    path.write_text("[\n" + ",\n".join(json.dumps(ints(x), ensure_ascii=False) for x in shapes.usedesk_worked_example())
+                    + "\n]\n", encoding="utf-8")
+    assert '"id": 2265179' in path.read_text(encoding="utf-8")
+    code, cases, _ = import_(str(path), str(FIX / "gsis.csv"), str(FIX / "naumen.xlsx"))
+    assert code == 0 and strip_sources(cases) == strip_sources(worked()[1])
+
+
+def test_the_workbook_and_the_report_show_the_ticket_behind_a_finding(tmp_path):
+    import openpyxl
+
+    _, cases, _ = worked()
+    export = tmp_path / "month.jsonl"
+    export.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    book, page = tmp_path / "audit.xlsx", tmp_path / "audit.html"
+    code, _, err = run("audit", str(export), "--today", "2025-11-20", "--config", CONFIG, "--format", "xlsx",
+                       "-o", str(book), "--report", str(page))
+    assert code == 1, err
+    sheet = openpyxl.load_workbook(book, read_only=True)["Находки"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "Записи в системах"
+    hl202 = next(r for r in rows if r[7] == "HL202")
+    assert "тикет 2265310" in hl202[-1] and "gsis.csv:строка 3" in hl202[-1]
+    assert "тикет 2265310" in page.read_text(encoding="utf-8")
+
+
+def test_a_tickets_list_element_is_a_ticket_without_comments(tmp_path):
+    """/tickets returns the tickets alone: Сидорова's is still her contact (the e-mail flow), closed too."""
+    body = shapes.ticket("2265400", "Жалоба на сервис", "2025-11-03 07:00:00", "261800", email="sidorova@example.ru",
+                         channel="63871", status="2", updated="2025-11-10 09:00:00")["ticket"]
+    dump = [body, shapes.client_card("261800", shapes.SIDOROVA, ["sidorova@example.ru"]),
+            *(x for x in shapes.usedesk_worked_example() if x.get("ticket", {}).get("id") == "2265410")]
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps(dump, ensure_ascii=False), encoding="utf-8")
+    code, cases, err = import_(str(path), str(FIX / "gsis.csv"))
+    (case,) = cases
+    assert case["case_id"] == "UD-2265400" and case["channel"] == "email"
+    assert [(e["type"], e["at"]) for e in case["events"]] == [
+        ("client_ticket", "2025-11-03T10:00:00+03:00"), ("engineer_request", "2025-11-05T11:00:00+03:00"),
+        ("engineer_answer", "2025-11-07T13:00:00+03:00"), ("closed", "2025-11-10T12:00:00+03:00")]

@@ -100,6 +100,8 @@ class Dump:
             return None
         if isinstance(body.get("ticket"), dict):
             return "ticket"
+        if "status_id" in body and "subject" in body and _id(body.get("id")) is not None:
+            return "ticket"  # an element of the /tickets list: the ticket alone, without comments
         card = body["client"] if isinstance(body.get("client"), dict) else body
         if _id(card.get("id")) is not None and ("emails" in card or "phones" in card or "name" in card) \
                 and "case_id" not in card:
@@ -117,6 +119,8 @@ class Dump:
         return Unused(source, f"{what}: ожидается ответ API /ticket (ticket, comments, changes) или /client", True)
 
     def ticket(self, source: str, body: dict[str, Any]) -> Part | Unused:
+        if not isinstance(body.get("ticket"), dict):
+            body = {"ticket": body, "comments": [], "changes": []}
         tid = _id(body["ticket"].get("id"))
         if tid is None:
             return Unused(source, "тикет без id", True)
