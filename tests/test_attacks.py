@@ -494,7 +494,8 @@ def test_the_messages_a_planted_change_would_break(hl, tmp_path, make_case):
                      product={"category": "washing_machine", "price": 54990})
     out = hl("followup", write_jsonl(tmp_path / "f.jsonl", [case]), "--today", "2025-11-14").out
     # refund due Tue 11.11; 14.11 is 3 days late: 54 990 × 1 % × 3 = 1 649.70 roubles
-    assert "просрочка 3 дн., неустойка 1 % в день: 1649.70 ₽" in out
+    assert "просрочка 3 дн., неустойка 1649.70 ₽" in out
+    assert "Неустойка: 1 % цены товара за каждый день просрочки" in out and "цена из дела, 54 990,00 ₽" in out
 
 
 # ---------------------------------------------------------------- --mask-pii

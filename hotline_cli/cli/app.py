@@ -854,6 +854,54 @@ def workdays_year(year: int, fmt: str, config_path: str | None, output: str | No
                          for d in days]}, fmt, output)
 
 
+@workdays.command("import", context_settings=CONTEXT)
+@click.argument("path", metavar="ФАЙЛ.xml")
+@click.option("--config", "config_path", envvar="HOTLINE_CONFIG", default=None, metavar="ФАЙЛ",
+              help="Файл настроек, к переопределениям календаря которого добавить этот год.")
+@click.option("--output", "-o", "output", default=None, metavar="ФАЙЛ",
+              help="Записать раздел [calendar] в файл (атомарно) вместо стандартного вывода.")
+def workdays_import(path: str, config_path: str | None, output: str | None) -> None:
+    """Официальный календарь года из файла формата xmlcalendar (t=1 — выходной, t=2 — сокращённый,
+    t=3 — рабочий выходной): раздел [calendar] для файла настроек — дни, которыми календарь года
+    отличается от предварительного, и год как официальный. Для года, который hotline уже знает по
+    постановлению, — только проверка: календари должны совпасть."""
+    from hotline_cli.io.xmlcalendar import CalendarFileError, read_xmlcalendar
+    from hotline_cli.procedure.calendar import ProductionCalendar
+
+    try:
+        official = read_xmlcalendar(path)
+    except CalendarFileError as e:
+        raise Problem(str(e)) from None
+    settings = _load_settings(config_path)
+    cal = ProductionCalendar(settings.calendar)
+    info = _calendar_call(lambda: cal.year(official.year))
+    working, non_working = cal.overrides_for(official.year, official.off, official.working_weekends)
+    if not info.provisional:
+        if working or non_working:
+            days = ", ".join(f"{d:%d.%m.%Y} ({'рабочий' if d in working else 'нерабочий'} по файлу)"
+                             for d in sorted(working + non_working))
+            raise Problem(f"{path}: {official.year} год расходится с календарём hotline ({info.source}): {days}")
+        say(f"hotline: {path}: календарь {official.year} года совпадает с календарём hotline ({info.source})")
+        sys.exit(EXIT_OK)
+    ov = settings.calendar
+    keep_working = sorted(d for d in ov.working if d.year != official.year)
+    keep_off = sorted(d for d in ov.non_working if d.year != official.year)
+    decrees = {y: t for y, t in ov.decrees.items() if y != official.year}
+    decrees[official.year] = f"официальный календарь из {os.path.basename(path)} (xmlcalendar" + (
+        f", опубликован {official.published})" if official.published else ")")
+    lines = [f"# hotline workdays import {path}: {official.year} год — официальный календарь",
+             "# (вставьте вместо раздела [calendar] файла настроек)", "[calendar]",
+             "working = [" + ", ".join(f'"{d.isoformat()}"' for d in sorted(keep_working + working)) + "]",
+             "non_working = [" + ", ".join(f'"{d.isoformat()}"' for d in sorted(keep_off + non_working)) + "]",
+             "[calendar.decrees]"]
+    lines += [f'"{y}" = "{t}"' for y, t in sorted(decrees.items())]
+    try:
+        with open_output(output) as out:
+            out.write("\n".join(lines) + "\n")
+    except BrokenPipeError:
+        raise PipeClosed() from None
+
+
 # ------------------------------------------------------------------ entry point
 
 def _on_signal(signum: int, frame: Any) -> None:

@@ -179,6 +179,9 @@ def _describe(err) -> dict:
     if v == "minimum":
         return {"path": pointer(parts),
                 "message": f"значение {_show(err.instance)} меньше допустимого {err.validator_value}"}
+    if v == "maximum":
+        return {"path": pointer(parts),
+                "message": f"значение {_show(err.instance)} больше допустимого {err.validator_value}"}
     if v == "pattern":
         expected = err.schema.get("x-expected", f"строка по шаблону {err.validator_value}")
         return {"path": pointer(parts),

@@ -48,7 +48,8 @@ def _meta(**kw: Any) -> Any:
 
 class _Compiler:
     KNOWN = {"$schema", "$id", "title", "description", "$comment", "default", "examples", "x-expected", "type",
-             "enum", "const", "required", "properties", "items", "minLength", "minimum", "pattern", "anyOf", "allOf",
+             "enum", "const", "required", "properties", "items", "minLength", "minimum", "maximum", "pattern", "anyOf",
+             "allOf",
              "$ref", "$defs", "additionalProperties"}
 
     def __init__(self, root: dict[str, Any]):
@@ -81,7 +82,8 @@ class _Compiler:
                 meta = _meta(min_length=s.get("minLength"), pattern=s.get("pattern"))
                 parts.append(Annotated[str, meta] if ("minLength" in s or "pattern" in s) else str)
             elif t == "integer":
-                parts.append(Annotated[int, _meta(ge=s["minimum"])] if "minimum" in s else int)
+                bounded = "minimum" in s or "maximum" in s
+                parts.append(Annotated[int, _meta(ge=s.get("minimum"), le=s.get("maximum"))] if bounded else int)
             elif t == "number":
                 if "minimum" in s:
                     parts += [Annotated[int, _meta(ge=s["minimum"])], Annotated[float, _meta(ge=s["minimum"])]]

@@ -8,7 +8,7 @@ checks that both always agree. Unsupported keywords raise `Unsupported`: the cal
 falls back to jsonschema for everything.
 
 Supported: type (and lists of types), enum, const, required, properties,
-additionalProperties (bool), items (one schema), minLength, minimum, pattern, allOf,
+additionalProperties (bool), items (one schema), minLength, minimum, maximum, pattern, allOf,
 anyOf, if/then, $ref to "#/$defs/…"; annotations are ignored.
 """
 
@@ -18,7 +18,8 @@ import re
 
 ANNOTATIONS = {"$schema", "$id", "title", "description", "$comment", "default", "examples", "x-expected"}
 SUPPORTED = ANNOTATIONS | {"type", "enum", "const", "required", "properties", "additionalProperties", "items",
-                           "minLength", "minimum", "pattern", "allOf", "anyOf", "if", "then", "$ref", "$defs"}
+                           "minLength", "minimum", "maximum", "pattern", "allOf", "anyOf", "if", "then", "$ref",
+                           "$defs"}
 
 
 class Unsupported(ValueError):
@@ -112,9 +113,10 @@ class _Compiler:
         is_str = "" if known == "string" else f"{x}.__class__ is str and "
         if "minLength" in s:
             self.out(depth, f"if {is_str}len({x}) < {int(s['minLength'])}: return False")
-        if "minimum" in s:
-            is_num = "" if known in ("number", "integer") else f"({_TYPE_TEST['number'].format(x=x)}) and "
-            self.out(depth, f"if {is_num}{x} < {s['minimum']!r}: return False")
+        for key, op in (("minimum", "<"), ("maximum", ">")):
+            if key in s:
+                is_num = "" if known in ("number", "integer") else f"({_TYPE_TEST['number'].format(x=x)}) and "
+                self.out(depth, f"if {is_num}{x} {op} {s[key]!r}: return False")
         if "pattern" in s:
             rx = self.const(re.compile(s["pattern"]))
             self.out(depth, f"if {is_str}{rx}.search({x}) is None: return False")

@@ -179,10 +179,13 @@ def followup_text(r: Result) -> Iterator[str]:
             money = ""
             if t["days_late"]:
                 money = f", просрочка {t['days_late']} дн." + (
-                    f", неустойка 1 % в день: {t['penalty_rub']:.2f} ₽" if t["penalty_rub"] is not None else
-                    ", неустойка 1 % в день: цена товара неизвестна")
+                    f", неустойка {t['penalty_rub']:.2f} ₽" if t["penalty_rub"] is not None else
+                    ", неустойка не рассчитана")
             yield (f"  {texts.DEMAND_RU.get(t['demand'], t['demand'])}: предъявлено {_d(t['start'])}, срок "
-                   f"{_d(t['due'])} ({t['article']}) — {texts.STATUS_RU[t['status']]}{money}")
+                   f"{t['term']} — до {_d(t['due'])} ({t['article']}) — {texts.STATUS_RU[t['status']]}{money}")
+            if t["days_late"]:
+                yield f"    Неустойка: {t['penalty_basis']}."
+        yield f"  Сроки по закону — в календарных днях: {r['legal'][0]['calendar']}."
     yield from _warnings(r)
 
 

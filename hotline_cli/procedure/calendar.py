@@ -17,7 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from hotline_cli.procedure.calendar_data import CORRECTIONS, DECREES, MAX_YEAR, MIN_YEAR, NEW_YEAR_HOLIDAYS
+from hotline_cli.procedure.calendar_data import (
+    CORRECTIONS,
+    DECREES,
+    MAX_YEAR,
+    MIN_YEAR,
+    NEW_YEAR_HOLIDAYS,
+    PRESIDENTIAL,
+)
 
 
 class CalendarError(ValueError):
@@ -56,10 +63,21 @@ class Year:
 
 
 class ProductionCalendar:
-    def __init__(self, overrides: Overrides | None = None):
+    """The production calendar. `civil=True`: the calendar of civil-law terms (Civil Code
+    art. 193) — the same, less the President's non-working days of 2020–2021 (calendar_data)."""
+
+    def __init__(self, overrides: Overrides | None = None, civil: bool = False):
         self.overrides = overrides or Overrides()
+        self.is_civil = civil
         self._years: dict[int, Year] = {}
         self._added: dict[tuple[date, int], date] = {}  # add() memo: a batch asks the same days again
+        self._civil: ProductionCalendar | None = self if civil else None
+
+    def civil(self) -> ProductionCalendar:
+        """The calendar for the law's terms (consumer-rights terms end on its working days)."""
+        if self._civil is None:
+            self._civil = ProductionCalendar(self.overrides, civil=True)
+        return self._civil
 
     # ------------------------------------------------------------------ days
 
@@ -118,6 +136,15 @@ class ProductionCalendar:
             n += self.is_working(d)
         return n
 
+    def overrides_for(self, y: int, off: set[date], working_weekends: set[date]) -> tuple[list[date], list[date]]:
+        """What the configuration must say so that year `y` is the official calendar given as its
+        days off and its working weekend days: (days to make working, days to make non-working)."""
+        info = self.year(y)
+        days = [date(y, 1, 1) + timedelta(n) for n in range((date(y + 1, 1, 1) - date(y, 1, 1)).days)]
+        official = {d: (d in working_weekends) if d.weekday() >= 5 else (d not in off) for d in days}
+        return ([d for d in days if official[d] and not info.is_working(d)],
+                [d for d in days if not official[d] and info.is_working(d)])
+
     # ------------------------------------------------------------------ building a year
 
     def _build(self, y: int) -> Year:
@@ -152,7 +179,7 @@ class ProductionCalendar:
                     non_working.add(nxt)
                     names[nxt] = f"{ru.get(h)}: перенос с выходного (ст. 112 ТК РФ)"
         for day, (is_working, _src) in CORRECTIONS.items():
-            if day.year == y:
+            if day.year == y and not (self.is_civil and day in PRESIDENTIAL):
                 _set(day, is_working, non_working, working_weekends)
                 names[day] = _src
         for day in self.overrides.working:

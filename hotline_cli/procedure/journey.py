@@ -23,12 +23,14 @@ from hotline_cli.procedure.calendar import ProductionCalendar
 from hotline_cli.procedure.case import Case, Event, Request, disputed_request
 from hotline_cli.procedure.terms import (
     ENGINEER_DAYS,
-    LEGAL_TERMS,
     OPEN,
     PENALTY_RATE,
     PROMISE_DAYS,
     Clock,
     LegalTerm,
+    add_months,
+    legal_rule,
+    penalty_basis,
     status_of,
 )
 from hotline_cli.procedure.triage import Decision, classify, facts_of
@@ -437,12 +439,14 @@ class Journey:
         satisfied: dict[str, list[Event]] = {}  # by demand, in time order: each claim finds its own by bisection
         for e in self.events.of("claim_satisfied"):
             satisfied.setdefault(e.get("demand"), []).append(e)
+        civil = self.cal.civil()  # the law's terms: no presidential non-working days (art. 193, Supreme Court)
         for claim in self.events.of("claim"):
             demand = claim.get("demand")
-            key = "exchange_quality_check" if demand == "exchange" and claim.get("quality_check") else demand
-            days, article = LEGAL_TERMS[key]
+            rule = legal_rule(demand, bool(claim.get("quality_check")), bool(claim.get("no_stock")),
+                              claim.get("agreed_days"))
             start = claim.at.day
-            due = self.cal.roll_forward(start + timedelta(days))  # art. 191 + art. 193
+            end = add_months(start, rule.n) if rule.unit == "months" else start + timedelta(rule.n)
+            due = civil.roll_forward(end)  # art. 191/192 + art. 193
             same = satisfied.get(demand, [])
             k = bisect_left(same, claim.at.at, key=_at)
             done = same[k] if k < len(same) else None
@@ -450,8 +454,8 @@ class Journey:
             late = max(0, ((stopped or self.as_of) - due).days)
             price = self.case.price
             penalty = round(price * PENALTY_RATE * late, 2) if price is not None else None
-            out.append(LegalTerm(demand, start, due, stopped, status_of(due, stopped, self.as_of), days, article,
-                                 late, penalty))
+            out.append(LegalTerm(demand, start, due, stopped, status_of(due, stopped, self.as_of),
+                                 (end - start).days, rule.article, late, penalty, rule.term, penalty_basis(price)))
         return out
 
     def provisional_years(self) -> list[int]:
@@ -481,7 +485,7 @@ class Journey:
         for t in self.legal:
             if t.status in OPEN:
                 items.append(Due(t.due, "legal_term",
-                                 f"Срок по требованию «{texts.DEMAND_RU[t.demand]}» ({t.article}): до "
+                                 f"Срок по требованию «{texts.DEMAND_RU[t.demand]}» — {t.term} ({t.article}): до "
                                  f"{texts.ru_date(t.due)} включительно."))
         items.sort(key=lambda d: d.due)
         return items
