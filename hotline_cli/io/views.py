@@ -185,7 +185,8 @@ def followup_text(r: Result) -> Iterator[str]:
                    f"{t['term']} — до {_d(t['due'])} ({t['article']}) — {texts.STATUS_RU[t['status']]}{money}")
             if t["days_late"]:
                 yield f"    Неустойка: {t['penalty_basis']}."
-        yield f"  Сроки по закону — в календарных днях: {r['legal'][0]['calendar']}."
+        yield ("  Сроки статьи («3 рабочих дня») — по производственному календарю со всеми нерабочими днями; сроки "
+               f"по закону — в календарных днях: {r['legal'][0]['calendar']}.")
     yield from _warnings(r)
 
 
