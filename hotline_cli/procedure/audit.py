@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hotline_cli.procedure import texts
+from hotline_cli.procedure.case import disputed_request
 from hotline_cli.procedure.journey import Journey
 from hotline_cli.procedure.settings import Settings
 from hotline_cli.procedure.triage import naumen_comment
@@ -176,13 +177,17 @@ def _wrong_priority(j: Journey, event_type: str, what: str) -> list[str]:
 
 
 def _wrong_subject(j: Journey, event_type: str, what: str) -> list[str]:
-    """Each request of this type whose subject is not the mandated one (client's name, disputed request)."""
-    d = j.case.disputed
-    if d is None:
-        return NONE
-    expected = texts.subject(j.case.client_name, d.number)
+    """Each request of this type whose subject is not the mandated one: the client's name and the
+    disputed request among the requests that existed when it was sent (rules.md: a message is
+    judged as of its sending — a request created later does not make an earlier subject wrong)."""
     out: list[str] = []
+    requests = j.case.requests
     for e in j.events.of(event_type):
+        then = tuple(r for r in requests if r.created is None or r.created.at <= e.at.at)
+        d = disputed_request(then)
+        if d is None:
+            continue
+        expected = texts.subject(j.case.client_name, d.number)
         s = (e.get("subject") or "").strip()
         if s != expected:
             out.append(f"{what} {_d(e.at.day)}: тема «{s or '—'}», нужна «{expected}»{_from(e)}")
@@ -352,22 +357,18 @@ def hl211(j: Journey, cfg: Settings) -> list[str]:
       "эксперт", ALL, "events", "Действия эксперта, 6: в случае поступления повторного обращения с требованиями "
       "тикет передаётся в группу рекламаций.")
 def hl212(j: Journey, cfg: Settings) -> list[str]:
-    closed = j.events.first("closed")
-    if closed is None:
-        return NONE
     out: list[str] = []
-    for claim in j.events.of("claim"):
-        if claim.at.at < closed.at.at:
-            continue
+    closed = j.events.first("closed")
+    after = f"после закрытия {_d(closed.at.day)}" if closed is not None else "после итоговой консультации"
+    for claim in j.post_closure_claims:  # after `closed`, or, with a final consultation on record (R0), every claim
         deadline = j.cal.add(claim.at.day, 1)
         if j.as_of <= deadline:
             continue
         handoff = j.events.first("claims_handoff", after=claim.at.at)
         if handoff is None or handoff.at.day > deadline:
             late = f" (передан только {_d(handoff.at.day)})" if handoff else ""
-            out.append(f"требование «{texts.DEMAND_RU[claim.get('demand')]}» {_d(claim.at.day)} после закрытия "
-                       f"{_d(closed.at.day)}: тикет не передан в группу рекламаций до {_d(deadline)} "
-                       f"включительно{late}")
+            out.append(f"требование «{texts.DEMAND_RU[claim.get('demand')]}» {_d(claim.at.day)} {after}: "
+                       f"тикет не передан в группу рекламаций до {_d(deadline)} включительно{late}")
     return out
 
 

@@ -147,19 +147,23 @@ def reply_message(j: Journey, d: Request, st: Step, warnings: list[str]) -> Mess
                     priority=None)
 
 
-def claims_message(j: Journey, d: Request, st: Step, cfg: Settings, warnings: list[str]) -> Message:
+def claims_message(j: Journey, d: Request | None, st: Step, cfg: Settings, warnings: list[str]) -> Message:
     case = j.case
     if not cfg.claims_group:
         warnings.append("адрес группы рекламаций не настроен: укажите его в файле настроек (ключ routing.claims_group)")
     claims = j.events.of("claim")
     body = ["Добрый день!", ""]
     if st.stage == 6:
-        assert st.claim is not None
         closed = j.events.first("closed")
-        when = f" ({texts.ru_date(closed.at.day)})" if closed else ""
-        body.append(f"Передаём тикет в группу рекламаций. После закрытия запроса{when} клиент {case.client_name} "
-                    f"обратился повторно с требованием: {texts.DEMAND_RU[st.claim.get('demand')]} "
-                    f"({texts.ru_date(st.claim.at.day)}).")
+        after = (f"После закрытия запроса ({texts.ru_date(closed.at.day)})" if closed
+                 else "После итоговой консультации")
+        if st.claim is not None:
+            demand = (f"с требованием: {texts.DEMAND_RU[st.claim.get('demand')]} "
+                      f"({texts.ru_date(st.claim.at.day)})")
+        else:
+            demand = "с требованиями (заявлены в обращении)"
+        body.append(f"Передаём тикет в группу рекламаций. {after} клиент {case.client_name} обратился повторно "
+                    f"{demand}.")
     else:
         assert st.feedback is not None
         body.append(f"Передаём тикет в группу рекламаций. Клиент {case.client_name} не принял аргументы по ответу "
@@ -172,7 +176,10 @@ def claims_message(j: Journey, d: Request, st: Step, cfg: Settings, warnings: li
     tickets = dedupe(e.get("ticket") for t in ("engineer_request", "client_ticket") for e in j.events.of(t))
     if tickets:
         body += ["", "Тикеты: " + "; ".join(tickets)]
-    return _message(cfg.claims_group or "", [], texts.subject(case.client_name, d.number), body)
+    if d is None:
+        warnings.append("в деле нет заявки: в теме письма нет номера заявки — укажите его")
+    subject = texts.subject(case.client_name, d.number) if d else f"{texts.SUBJECT_PREFIX} {case.client_name}"
+    return _message(cfg.claims_group or "", [], subject, body)
 
 
 def demands_message(j: Journey, d: Request, warnings: list[str]) -> Message:
@@ -254,11 +261,11 @@ def escalate(j: Journey, cfg: Settings, engineer: str | None = None, urgent: boo
     warnings = list(j.warnings)
     st = j.step
     ex = j.expert
-    if st is None or ex is None:
+    if st is None or (ex is None and st.stage != 6):  # claims after closure go on without an expert stage
         warnings.append(j.no_step_reason or "")
         return {"step": None, "stage": None, "since": None, "due": None, "done_at": None,
                 "todo": "", "message": None, "warnings": warnings}
-    d = ex.disputed
+    d = ex.disputed if ex is not None else j.case.disputed
     message = None
     s = st.step
     if s == "hpcc_request":

@@ -335,17 +335,26 @@ class Journey:
         return list(claims) if self.now.facts["consultation_marked"] else []
 
     @once
+    def repeat_with_demands(self) -> bool:
+        """A repeat contact after the final consultation (R0) in which the client states demands
+        (`demands_stated` or a claim): the claims group's, whatever the situation (step 6)."""
+        return bool(self.now.facts["consultation_marked"]) and self.demands
+
+    @once
     def step(self) -> Step | None:
-        """The expert stage's next step: claims after closure (6), then stage 4, 3, 1; else 2."""
-        ex = self.expert
-        if ex is None:
-            return None
+        """The expert stage's next step: claims after closure (6), then stage 4, 3, 1; else 2. Claims
+        after closure and a repeat contact with demands (R0) are step 6 even with no expert stage."""
         ev, cal = self.events, self.cal
         post = self.post_closure_claims
         if post:
             claim = post[-1]
             return Step(6, "claims_handoff", since=claim.at.day, due=cal.add(claim.at.day, 1),
                         done=ev.first("claims_handoff", after=claim.at.at), claim=claim)
+        if self.repeat_with_demands and not ev.has("closed"):
+            return Step(6, "claims_handoff", since=self.as_of, due=self.as_of, done=ev.last("claims_handoff"))
+        ex = self.expert
+        if ex is None:
+            return None
         fb = self.counted_feedback
         if fb is not None:
             after = fb.at.at
@@ -533,9 +542,10 @@ class Journey:
             where = "в рамках текущей переписки" if email else "в рамках первоначального запроса"
             return [Due(st.due, s, f"Попросить клиента изложить требования {where}.")]
         if st.stage == 6:
-            assert st.claim is not None
-            return [Due(st.due, s, f"Повторное обращение с требованием после закрытия ({d(st.claim.at.day)}): "
-                                   "передать тикет в группу рекламаций.")]
+            after = "после закрытия" if self.events.has("closed") else "после итоговой консультации"
+            when = f" ({d(st.claim.at.day)})" if st.claim is not None else ""
+            return [Due(st.due, s, f"Повторное обращение с требованиями {after}{when}: передать тикет в группу "
+                                   "рекламаций.")]
         return [Due(st.due, s, "Передать тикет в группу рекламаций: клиент не принял аргументы, заявляет о "
                                "намерении обращаться в суд/Роспотребнадзор, требования заявлены.")]
 

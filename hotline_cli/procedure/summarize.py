@@ -55,7 +55,8 @@ def _event_line(j: Journey, e: Event) -> str:
 def result_line(j: Journey) -> str:
     st = j.step
     if st is not None and st.stage == 6:
-        return ("Результат: после закрытия клиент обратился повторно с требованиями; "
+        after = "после закрытия" if j.events.has("closed") else "после итоговой консультации"
+        return (f"Результат: {after} клиент обратился повторно с требованиями; "
                 + ("тикет передан в группу рекламаций." if st.done else "тикет передаётся в группу рекламаций."))
     fb = j.counted_feedback
     if fb is None:
@@ -79,6 +80,14 @@ def result_line(j: Journey) -> str:
 def summarize(j: Journey) -> dict[str, Any]:
     case = j.case
     warnings = list(j.warnings)
+    recorded = case.consultation or {}
+    st = j.step
+    if j.now.facts["consultation_marked"] and st is not None and st.stage == 6:
+        # a repeat contact after the final consultation: the consultation on record stays, with the new result
+        described = (recorded.get("customer_description") or "").rstrip()
+        return {"consultation": {"customer_description": described + "\n" + result_line(j),
+                                 "notes": recorded.get("notes") or ""},
+                "step": st.step, "warnings": warnings}
     if j.expert is None:
         warnings.append("у дела нет этапа эксперта (" + (j.no_step_reason or "") + "): итоговая консультация "
                         "эксперта ему не нужна")
