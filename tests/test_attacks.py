@@ -241,7 +241,7 @@ def _draft(tmp_path, asc_email, name="Петрова Анна Сергеевна
 
 
 ALLOWED_HEADERS = {"to", "cc", "subject", "x-priority", "importance", "priority", "x-unsent", "mime-version",
-                   "content-type", "content-transfer-encoding"}
+                   "content-type", "content-transfer-encoding", "message-id", "in-reply-to", "references"}
 COPY = ["olesya.vedischeva@haierrussia.ru", "igrineva@haierrussia.ru"]
 
 

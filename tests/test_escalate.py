@@ -3,6 +3,7 @@
 import email
 import email.policy
 import json
+import re
 
 import pytest
 
@@ -195,7 +196,8 @@ def test_eml_header_injection_is_impossible(hl, tmp_path, make_case):
     assert msg["Bcc"] is None and msg["X-Evil"] is None
     assert {k.lower() for k in msg} <= {"to", "cc", "subject", "x-priority", "importance", "priority",
                                                  "x-unsent", "content-type", "content-transfer-encoding",
-                                                 "mime-version"}
+                                                 "mime-version", "message-id"}
+    assert re.fullmatch(r"<engineer-request\.[0-9a-f]{20}@hotline\.invalid>", msg["Message-ID"])
     assert "\n" not in msg["Subject"] and msg["Subject"].startswith("Не согласен")
     assert any("некорректен" in w for w in r["warnings"])
 

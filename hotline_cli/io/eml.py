@@ -52,6 +52,7 @@ def _encoded_words(text: str) -> Iterator[str]:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,200}@[A-Za-z0-9.-]{1,200}>\Z")  # no space, no «<>», one line
 
 
 def _addresses(label: str, raw: Iterable[str], warnings: list[str]) -> list[str]:
@@ -79,6 +80,9 @@ def eml_bytes(message: dict[str, Any], warnings: list[str]) -> bytes:
     lines.append("Subject: " + "\r\n ".join(_encoded_words(subject)))
     if message.get("priority"):
         lines += ["X-Priority: 1 (Highest)", "Importance: High", "Priority: urgent"]
+    for header, key in (("Message-ID", "message_id"), ("In-Reply-To", "in_reply_to"), ("References", "in_reply_to")):
+        if message.get(key) and _MESSAGE_ID.match(message[key]):
+            lines.append(f"{header}: {message[key]}")
     lines += ["X-Unsent: 1",  # opens as a draft to send
               "MIME-Version: 1.0", 'Content-Type: text/plain; charset="utf-8"', "Content-Transfer-Encoding: base64"]
     body = message["body"].replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8", "backslashreplace")

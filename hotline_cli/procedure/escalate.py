@@ -58,6 +58,19 @@ def _message(to: str, cc: list[str], subject: str, body: list[str], attachments:
             "attachments": attachments or []}
 
 
+def message_id(case: Case, d: Request) -> str:
+    """The engineer request's Message-ID, the same whenever it is drafted for this case and request: a
+    re-request answers it (In-Reply-To, References), so that a mail client threads them."""
+    from hashlib import sha256
+
+    token = sha256(f"{case.case_id}\x00{d.number}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return f"<engineer-request.{token}@hotline.invalid>"
+
+
+def _checklist(docs: list[str]) -> list[str]:
+    return ["", "Вложения — проверьте, что приложены:"] + [f"[ ] {doc}" for doc in docs]
+
+
 def engineer_message(j: Journey, d: Request, cfg: Settings, engineer: str | None, urgent: bool,
                      questions: list[str], warnings: list[str]) -> Message:
     case = j.case
@@ -86,16 +99,20 @@ def engineer_message(j: Journey, d: Request, cfg: Settings, engineer: str | None
     else:
         body += [f"Клиент {case.client_name} {sentences.disagreement(case, d)}.", ""]
     body += ["Ситуация:"] + facts_block(case)
+    if not j.email_flow:  # 3.5: «полное описание ситуации на основе прослушанного звонка»
+        body += ["", texts.CALL_DESCRIPTION_PLACEHOLDER]
     if case.intents:
         body += ["", texts.intent_line(case.intents)]
     body += ["", "Вопросы:"] + [f"- {q}" for q in (questions or [texts.DEFAULT_QUESTION])]
     body += ["", "Просим предоставить ответ с развёрнутыми формулировками для клиента."]
     docs = documents(case)
     if docs:
-        body += ["", "Вложения: " + "; ".join(docs) + "."]
+        body += _checklist(docs)
     else:
         warnings.append("в заявках нет документов: приложите акты и прочие письменные документы")
-    return _message(to or "", cc, texts.subject(case.client_name, d.number), body, docs)
+    m = _message(to or "", cc, texts.subject(case.client_name, d.number), body, docs)
+    m["message_id"] = message_id(case, d)
+    return m
 
 
 def hpcc_message(j: Journey, d: Request, cfg: Settings, warnings: list[str]) -> Message:
@@ -128,7 +145,13 @@ def repeat_message(j: Journey, d: Request, st: Step, warnings: list[str]) -> Mes
     ticket = first.get("ticket")
     if ticket:
         body += ["", f"Тикет: {ticket}"]
-    return _message(to, list(first.get("cc") or []), subject, body)
+    docs = documents(case)
+    if docs:
+        body += _checklist(docs)
+    m = _message(to, list(first.get("cc") or []), subject, body, docs)
+    original = first.get("message_id") or message_id(case, d)  # logged from the draft, or the draft's own
+    m["in_reply_to"] = original
+    return m
 
 
 def reply_message(j: Journey, d: Request, st: Step, warnings: list[str]) -> Message:

@@ -63,6 +63,10 @@ NAUMEN_COMMENT_AC = ("Клиент не согласен с заключение
 CONSULTATION_L2 = "Политика"
 CONSULTATION_L3 = "Обслуживание"
 
+# the engineer request's marked place for what the procedure asks the expert to write (3.5)
+CALL_DESCRIPTION_PLACEHOLDER = ("[полное описание ситуации на основе прослушанного звонка клиента с оператором — "
+                                "вписать перед отправкой]")
+
 # situation 5: the article to use instead of this one
 NON_WARRANTY_ARTICLE = "Клиент не согласен с заключением мастера, что случай негарантийный"
 
