@@ -102,3 +102,141 @@ def test_a_subject_is_judged_by_the_requests_that_existed_when_it_was_sent(hl, t
     assert [f["message"] for f in r["findings"]] == [
         f"запрос инженеру 05.11.2025: тема «{first}», нужна «Не согласен с заключением, что техника исправна. "
         f"{name} 51000002»"]
+
+
+# ---------------------------------------------------------------- hotline log
+
+DAY = ROOT / "fixtures" / "agenda" / "c_due_on_a_working_saturday.json"  # AG-C: the engineer asked on 29.10
+NOW = "05.11.2025 12:00"
+
+
+def copy_case(tmp_path, src=DAY, name="case.json"):
+    path = tmp_path / name
+    path.write_bytes(src.read_bytes())
+    return path
+
+
+def events(path):
+    return [(e["type"], e["at"]) for e in json.loads(path.read_text(encoding="utf-8"))["events"]]
+
+
+def test_log_records_what_was_done_and_shows_the_next_step(hl, tmp_path):
+    """AG-C: engineer asked on Wednesday 29.10, due Saturday 01.11 (a working day); silent. On 05.11 the
+    expert writes again: the new cycle runs 3 working days from 05.11 — 06.11, 07.11, 10.11."""
+    path = copy_case(tmp_path)
+    before = json.loads(path.read_text(encoding="utf-8"))
+    run = hl("log", path, "повторный запрос", "--at", "05.11 10:30", "--by", "Кузнецова Е.", "--now", NOW)
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[0] == (f"Записано в дело AG-C ({path}): 05.11.2025 10:30 — повторный запрос инженеру "
+                                       "(Кузнецова Е.).")
+    assert "Ждать ответа ответственного инженера до 10.11.2025 включительно" in run.out
+    after = json.loads(path.read_text(encoding="utf-8"))
+    assert {k: v for k, v in after.items() if k != "events"} == {k: v for k, v in before.items() if k != "events"}
+    assert after["events"][:-1] == before["events"]
+    assert after["events"][-1] == {"type": "re_request", "at": "2025-11-05T10:30+03:00", "by": "Кузнецова Е.",
+                                   "source": "hotline log 2025-11-05T12:00:00+03:00"}
+
+
+def test_log_names_events_in_russian_and_suggests_for_a_typo(hl, tmp_path):
+    path = copy_case(tmp_path)
+    run = hl("log", path, "звонок о задрежке", "--now", NOW)
+    assert run.code == 2 and "возможно, имелось в виду «звонок клиенту о задержке»" in run.err
+    for name, code in (("ответ инженера", "engineer_answer"), ("engineer_answer", "engineer_answer"),
+                       ("закрыт", "closed")):
+        assert hl("log", path, name, "--at", "05.11 09:00", "--now", NOW).code == 0
+        assert events(path)[-1][0] == code
+        hl("log", path, "--undo", "--now", NOW)
+
+
+def test_log_refuses_what_the_contract_or_the_clock_does_not_allow(hl, tmp_path):
+    path = copy_case(tmp_path)
+    original = path.read_bytes()
+    cases = [
+        (("обратная связь",), "для события «обратная связь клиенту» нужно: --outcome (принял / не принял)"),
+        (("звонок эксперта", "--at", "27.10 09:00"), "27.10.2025 09:00 — раньше обращения (28.10.2025 10:00)"),
+        (("звонок эксперта", "--at", "06.11 09:00"), "06.11.2025 09:00 — ещё не наступило"),
+        (("звонок эксперта", "--outcome", "принял"), "у события «звонок эксперта клиенту» не бывает: --outcome"),
+        (("требование", "--demand", "вернуть всё"), "--demand: «вернуть всё» — такого варианта нет"),
+    ]
+    for args, message in cases:
+        run = hl("log", path, *args, "--now", NOW)
+        assert run.code == 2 and message in run.err, (args, run.err)
+    assert path.read_bytes() == original  # nothing was written
+
+
+def test_feedback_with_its_outcome_then_close(hl, tmp_path):
+    path = copy_case(tmp_path)
+    hl("log", path, "ответ инженера", "--at", "05.11 09:00", "--now", NOW)
+    run = hl("log", path, "обратная связь", "--outcome", "принял", "--at", "05.11 11:00", "--now", NOW)
+    assert "обратная связь клиенту: клиент принял аргументы" in run.out
+    assert "Закрыть запрос" in run.out
+    assert json.loads(path.read_text(encoding="utf-8"))["events"][-1]["outcome"] == "accepted"
+
+
+def test_undo_takes_back_only_what_log_wrote(hl, tmp_path):
+    path = copy_case(tmp_path)
+    original = json.loads(path.read_text(encoding="utf-8"))
+    hl("log", path, "повторный запрос", "--at", "05.11 10:30", "--now", "05.11.2025 11:00")
+    hl("log", path, "звонок о задержке", "--at", "05.11 11:30", "--now", "05.11.2025 12:00")
+    run = hl("log", path, "--undo", "--now", NOW)
+    assert "Отменено в деле AG-C" in run.out and "звонок клиенту о задержке" in run.out
+    assert [t for t, _ in events(path)][-1] == "re_request"
+    hl("log", path, "--undo", "--now", NOW)
+    assert json.loads(path.read_text(encoding="utf-8")) == original
+    run = hl("log", path, "--undo", "--now", NOW)
+    assert run.code == 2 and "отменять нечего" in run.err
+
+
+def test_a_file_of_several_cases_needs_an_id(hl, tmp_path):
+    path = tmp_path / "cases.jsonl"
+    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "fixtures" / "agenda").glob("*.json"))]
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    run = hl("log", path, "звонок эксперта", "--now", NOW)
+    assert run.code == 2 and "в файле 4 дел (AG-A, AG-B, AG-C, AG-D): укажите дело — --id НОМЕР" in run.err
+    assert hl("log", path, "звонок о задержке", "--id", "AG-C", "--at", "05.11 11:00", "--now", NOW).code == 0
+    after = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [c["case_id"] for c in after] == ["AG-A", "AG-B", "AG-C", "AG-D"]
+    assert after[0] == cases[0] and after[3] == cases[3]
+    assert after[2]["events"][-1]["type"] == "delay_call"
+
+
+def test_log_from_the_draft_escalate_wrote_and_the_rerequest_threads_it(hl, tmp_path):
+    """escalate drafts the engineer request (site-form case, 05.11); log records it from the .eml with its
+    Message-ID; a week later the re-request's draft answers that Message-ID."""
+    path = copy_case(tmp_path, ROOT / "fixtures" / "journeys" / "site_form_new.json")
+    draft = tmp_path / "request.eml"
+    hl("escalate", path, "--today", "2025-11-05", "--engineer", "eng@example.ru", "--eml", draft)
+    run = hl("log", path, "--from-draft", draft, "--at", "05.11 11:00", "--by", "Кузнецова Е.", "--now", NOW)
+    assert run.code == 0, run.err
+    ev = json.loads(path.read_text(encoding="utf-8"))["events"][-1]
+    assert ev["type"] == "engineer_request" and ev["to"] == "eng@example.ru" and ev["priority"] == "Экстремальный"
+    assert ev["subject"].startswith("Не согласен с заключением, что техника исправна.")
+    assert ev["message_id"].startswith("<engineer-request.") and "Вопросы:" in ev["body"]
+    again = tmp_path / "again.eml"
+    r = hl("escalate", path, "--today", "2025-11-14", "--eml", again, "--format", "jsonl").jsonl()[0]
+    assert r["step"] == "await_answer" and r["message"]["in_reply_to"] == ev["message_id"]
+    text = again.read_text(encoding="ascii")
+    assert f"In-Reply-To: {ev['message_id']}" in text and f"References: {ev['message_id']}" in text
+
+
+def test_log_in_a_terminal_asks_about_a_typo(tmp_path):
+    """In a real pseudo-terminal: a mistyped event is offered its nearest name, «да» records it."""
+    import sys
+    from pathlib import Path
+
+    import pexpect
+
+    path = copy_case(tmp_path)
+    entry = Path(sys.executable).with_name("hotline")
+    child = pexpect.spawn(str(entry), ["log", str(path), "звонок о задрежке", "--at", "05.11 11:00", "--now", NOW],
+                          cwd=str(tmp_path), encoding="utf-8", timeout=30, dimensions=(40, 120),
+                          env={"PATH": str(entry.parent), "LANG": "C.UTF-8"})
+    child.expect_exact("Возможно, имелось в виду «звонок клиенту о задержке»? (да/нет): ")
+    child.sendline("нт")
+    child.expect_exact("ответьте «да» или «нет»")
+    child.sendline("да")
+    child.expect_exact("Записано в дело AG-C")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert events(path)[-1] == ("delay_call", "2025-11-05T11:00+03:00")

@@ -99,6 +99,20 @@ def show_usage_error(e: click.UsageError) -> None:
     say(f"Справка: {cmd} --help")
 
 
+def ask_yes(prompt: str) -> bool:
+    """да/нет on a terminal, in Russian (an empty answer is yes)."""
+    from hotline_cli.io.answers import AnswerError, parse_yes_no
+
+    while True:
+        raw = str(click.prompt(prompt, default="", show_default=False, err=True, prompt_suffix=": ")).strip()
+        if not raw:
+            return True
+        try:
+            return parse_yes_no(raw)
+        except AnswerError:
+            say("  ответьте «да» или «нет»")
+
+
 def say(line: str) -> None:
     """One line to standard error, made safe for a terminal."""
     from hotline_cli.io.safe import safe_text
@@ -760,6 +774,92 @@ def import_cases(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path
         say(f"hotline: {line}")
     say(report.summary())
     sys.exit(report.exit_code)
+
+
+@cli.command("log", context_settings=CONTEXT, short_help="записать в дело, что сделано: звонок, ответ, закрытие…")
+@click.argument("path", metavar="ДЕЛО")
+@click.argument("event", metavar="[СОБЫТИЕ]", required=False)
+@click.option("--at", "at", metavar="КОГДА", help="Когда: «вчера 16:00», «31.10 11:00», «16:00» (сегодня), "
+                                                  "ГГГГ-ММ-ДДTЧЧ:ММ. По умолчанию — сейчас (в часовом поясе дела).")
+@click.option("--by", "by", metavar="КТО", help="Кто сделал: имя или логин (для разбивки по людям).")
+@click.option("--outcome", metavar="ИТОГ", help="Обратная связь: «принял» или «не принял».")
+@click.option("--demand", metavar="ТРЕБОВАНИЕ", help="Требование: возврат денег, замена, ремонт, уменьшение цены, "
+                                                     "подменный товар.")
+@click.option("--ticket", metavar="URL", help="Ссылка на тикет (запрос инженеру, тикет клиента).")
+@click.option("--to", "to", metavar="EMAIL", help="Запрос инженеру: кому.")
+@click.option("--cc", "cc", multiple=True, metavar="EMAIL", help="Запрос инженеру: копия (можно несколько).")
+@click.option("--subject", metavar="ТЕМА", help="Тема запроса.")
+@click.option("--priority", metavar="ПРИОРИТЕТ", help="Приоритет запроса (обязательный — «Экстремальный»).")
+@click.option("--body", metavar="ТЕКСТ", help="Текст запроса инженеру.")
+@click.option("--quality-check", is_flag=True, default=False, help="Требование замены: нужна проверка качества.")
+@click.option("--no-stock", is_flag=True, default=False, help="Требование замены: товара для замены нет в наличии.")
+@click.option("--agreed-days", type=click.IntRange(1, 45), metavar="N", help="Требование ремонта: срок по "
+                                                                              "соглашению в письменной форме, дней.")
+@click.option("--from-draft", "draft", metavar="ФАЙЛ.eml", help="Записать отправленный черновик escalate --eml: "
+                                                                 "запрос инженеру (или повторный запрос).")
+@click.option("--id", "case_id", metavar="НОМЕР", help="Дело в файле, где их несколько.")
+@click.option("--undo", is_flag=True, default=False, help="Отменить последнее событие, записанное hotline log.")
+@click.option("--config", "config_path", envvar="HOTLINE_CONFIG", default=None, metavar="ФАЙЛ",
+              help="Файл настроек (для следующего шага); также HOTLINE_CONFIG.")
+@click.option("--now", "now_text", metavar="ДАТА ВРЕМЯ", hidden=True,
+              help="Считать «сейчас» этим моментом (для сценариев и проверок).")
+def log_event(path: str, event: str | None, at: str | None, by: str | None, outcome: str | None,
+              demand: str | None, ticket: str | None, to: str | None, cc: tuple[str, ...], subject: str | None,
+              priority: str | None, body: str | None, quality_check: bool, no_stock: bool, agreed_days: int | None,
+              draft: str | None, case_id: str | None, undo: bool, config_path: str | None,
+              now_text: str | None) -> None:
+    """Записать в дело, что сделано, — без правки JSON: СОБЫТИЕ — по-русски или кодом («звонок
+    эксперта», «ответ инженера», «обратная связь» --outcome принял, «повторный запрос», «звонок о
+    задержке», «закрыт», «требование» --demand возврат…). Файл переписывается атомарно, все поля
+    дела сохраняются; в конце — следующий шаг дела и что пора сделать. --undo отменяет последнее
+    записанное событие."""
+    from hotline_cli.procedure import texts
+    from hotline_cli.procedure.case import zone
+    from hotline_cli.run import logbook
+
+    etype = None
+    if not undo:
+        if event is None and not draft:
+            raise click.UsageError("укажите СОБЫТИЕ (например «звонок эксперта») или --from-draft ФАЙЛ.eml")
+        if event is not None:
+            etype, near = logbook.event_type(event)
+            if etype is None:
+                label = texts.EVENT_RU.get(near or "", "")
+                if near and sys.stdin.isatty() and ask_yes(
+                        f"«{event}» — такого события нет. Возможно, имелось в виду «{label}»? (да/нет)"):
+                    etype = near
+                else:
+                    hint = f"; возможно, имелось в виду «{label}»" if near else ""
+                    raise click.BadParameter(f"«{event}» — такого события нет{hint}. События: "
+                                             + ", ".join(f"«{v}»" for v in texts.EVENT_RU.values()),
+                                             param_hint="СОБЫТИЕ")
+    try:
+        fields = {"outcome": logbook.choice(outcome, dict(texts.OUTCOME_RU), "--outcome"),
+                  "demand": logbook.choice(demand, dict(texts.DEMAND_RU), "--demand"),
+                  "ticket": ticket, "to": to, "cc": list(cc), "subject": subject, "priority": priority,
+                  "body": body, "quality_check": quality_check, "no_stock": no_stock, "agreed_days": agreed_days}
+
+        def now_for(tzname: str) -> datetime:
+            if now_text:
+                from hotline_cli.io.answers import AnswerError, parse_moment
+
+                try:
+                    return parse_moment(now_text, datetime.now(zone(tzname)))[0]
+                except AnswerError as e:
+                    raise logbook.LogProblem(f"--now: {e.message}") from None
+            return datetime.now(zone(tzname))
+
+        done = logbook.run_log(path, etype, at, by, fields, draft, case_id, undo, now_for,
+                               _load_settings(config_path))
+    except logbook.LogProblem as e:
+        raise Problem(str(e)) from None
+    from hotline_cli.io import screen
+
+    try:
+        sys.stdout.write(screen.render(done.lines, screen_width()))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise PipeClosed() from None
 
 
 # ------------------------------------------------------------------ workdays

@@ -7,8 +7,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
 
 
 class AnswerError(ValueError):
@@ -69,6 +69,31 @@ YES = {"да", "д", "yes", "y", "1", "true", "сохраняется", "вер�
 NO = {"нет", "н", "no", "n", "0", "false", "не сохраняется", "неверно"}
 
 
+_TIME = re.compile(r"(?:^|\s)(\d{1,2}):(\d{2})$")
+
+
+def parse_moment(text: str, now: datetime) -> tuple[datetime, bool]:
+    """A moment as a person types it, in `now`'s zone: «вчера 16:00», «31.10 11:00», «16:00» (today),
+    «2025-10-31T11:00». (moment, whether the time was given): a day alone is that day at 12:00."""
+    s = text.strip()
+    try:
+        iso = datetime.fromisoformat(s)
+        if "T" in s or " " in s.strip():
+            return (iso.astimezone(now.tzinfo) if iso.tzinfo else iso.replace(tzinfo=now.tzinfo)), True
+    except ValueError:
+        pass
+    m = _TIME.search(s)
+    clock: time | None = None
+    if m:
+        h, mi = int(m.group(1)), int(m.group(2))
+        if h > 23 or mi > 59:
+            raise AnswerError(f"«{m.group(0).strip()}» — нет такого времени")
+        clock = time(h, mi)
+        s = s[:m.start()].strip().removesuffix(" в").strip()
+    day = parse_date(s, now.date()) if s else now.date()  # «06.11» is this year's: a future day is refused
+    return datetime.combine(day, clock or time(12, 0), now.tzinfo), clock is not None
+
+
 def parse_yes_no(text: str) -> bool:
     s = norm(text)
     if s in YES:
@@ -86,9 +111,9 @@ def parse_count(text: str) -> int | None:
     words = {"ноль": 0, "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5}
     if s in words:
         return words[s]
-    if s.isdigit():
+    if s.isascii() and s.isdigit() and len(s) <= 4:  # «²» is a digit to Python, and 5 000 digits no count
         return int(s)
-    raise AnswerError(f"«{text.strip()}»: ожидается число (0, 1, 2…) или пусто, если не проверено")
+    raise AnswerError(f"«{text.strip()[:20]}»: ожидается число (0, 1, 2…) или пусто, если не проверено")
 
 
 # ---------------------------------------------------------------- choices
@@ -122,12 +147,34 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "physical_damage": ("повреждение", "физическое повреждение", "механическое повреждение"),
     "operation_violation": ("нарушение", "нарушение правил эксплуатации", "нарушение эксплуатации"),
     "court": ("суд",),
+    # event types, as an expert says what was done (hotline log)
+    "expert_call": ("звонок эксперта", "позвонил клиенту", "звонок клиенту", "представился"),
+    "engineer_request": ("запрос инженеру", "написал инженеру", "исходящий запрос"),
+    "engineer_answer": ("ответ инженера", "инженер ответил"),
+    "asc_answer": ("ответ асц", "асц ответил"),
+    "re_request": ("повторный запрос", "написал повторно", "повторно инженеру"),
+    "delay_call": ("звонок о задержке", "задержка", "позвонил о задержке"),
+    "feedback_call": ("обратная связь", "ос", "позвонил с ответом", "обратный звонок"),
+    "demands_requested": ("запросил требования", "попросил изложить требования"),
+    "claims_handoff": ("рекламации", "передал в рекламации", "группа рекламаций"),
+    "hpcc_request": ("запрос hpcc", "запрос менеджеру hpcc"),
+    "hpcc_documents": ("документы hpcc", "документы получены"),
+    "client_ticket": ("тикет клиента",),
+    "claim": ("требование", "претензия"),
+    "claim_satisfied": ("требование удовлетворено", "удовлетворено"),
+    "closed": ("закрыт", "закрыто", "закрыл", "закрыть", "запрос закрыт"),
+    "accepted": ("принял", "согласился", "принял аргументы"),
+    "rejected": ("не принял", "не согласился", "не принял аргументы", "отказался"),
+    "refund": ("возврат", "возврат денег", "вернуть деньги"),
+    "exchange": ("замена", "обмен", "замена товара"),
+    "price_reduction": ("уменьшение цены", "скидка", "соразмерное уменьшение цены"),
+    "substitute_device": ("подменный", "подменный аппарат", "подменный товар"),
     "rospotrebnadzor": ("роспотребнадзор", "рпн"),
     "image_damage": ("имидж", "подрыв имиджа", "соцсети", "отзывы"),
 }
 
 
-def spellings(labels: Mapping[str | None, str], extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, str]:
+def spellings(labels: Mapping[Any, str], extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, str]:
     """Every accepted spelling (normalised) → code: the Russian name, the code itself, synonyms."""
     out: dict[str, str] = {}
     for code, synonyms in SYNONYMS.items():

@@ -89,3 +89,42 @@ def eml_bytes(message: dict[str, Any], warnings: list[str]) -> bytes:
     encoded = base64.b64encode(body).decode("ascii")
     text = "\r\n".join(lines) + "\r\n\r\n" + "\r\n".join(encoded[i:i + 76] for i in range(0, len(encoded), 76))
     return text.encode("ascii") + b"\r\n"
+
+
+class DraftError(Exception):
+    pass
+
+
+def read_draft(path: str) -> dict[str, Any]:
+    """A sent draft (`escalate --eml`) as the fields of its event: to, cc, subject, body, priority,
+    message_id (and in_reply_to for a re-request)."""
+    import email
+    import email.policy
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(16 * 1024 * 1024 + 1)
+    except OSError as e:
+        raise DraftError(f"{path}: файл не читается: {e.strerror or e}") from None
+    if len(data) > 16 * 1024 * 1024:
+        raise DraftError(f"{path}: больше 16 МБ — это не черновик письма")
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    if msg["Subject"] is None or msg["To"] is None and msg["Cc"] is None:
+        raise DraftError(f"{path}: не похоже на письмо (нет темы или адресатов)")
+    try:
+        to = [a.addr_spec for a in msg["To"].addresses] if msg["To"] else []
+        cc = [a.addr_spec for a in msg["Cc"].addresses] if msg["Cc"] else []
+        body = msg.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+    except (LookupError, ValueError, AttributeError) as e:
+        raise DraftError(f"{path}: письмо не разбирается ({type(e).__name__})") from None
+    out: dict[str, Any] = {"to": ", ".join(to), "cc": cc, "subject": str(msg["Subject"]),
+                           "body": text.replace("\r\n", "\n")}
+    urgent = str(msg.get("X-Priority", "")).startswith("1") or str(msg.get("Importance", "")).lower() == "high"
+    if urgent:
+        out["priority"] = "Экстремальный"  # hotline's drafts carry the mandated priority as X-Priority 1
+    for header, key in (("Message-ID", "message_id"), ("In-Reply-To", "in_reply_to")):
+        value = str(msg.get(header, "")).strip()
+        if value and _MESSAGE_ID.match(value):
+            out[key] = value
+    return out

@@ -288,21 +288,25 @@ def escalate(j: Journey, cfg: Settings, engineer: str | None = None, urgent: boo
         warnings.append(j.no_step_reason or "")
         return {"step": None, "stage": None, "since": None, "due": None, "done_at": None,
                 "todo": "", "message": None, "warnings": warnings}
-    d = ex.disputed if ex is not None else j.case.disputed
     message = None
     s = st.step
-    if s == "hpcc_request":
-        message = hpcc_message(j, d, cfg, warnings)
-    elif s == "engineer_request":
-        message = engineer_message(j, d, cfg, engineer, urgent, questions or [], warnings)
-    elif s == "await_answer" and st.due is not None and j.as_of > st.due:
-        message = repeat_message(j, d, st, warnings)
-    elif s == "feedback_reply":
-        message = reply_message(j, d, st, warnings)
-    elif s == "claims_handoff" and st.done is None:
-        message = claims_message(j, d, st, cfg, warnings)
-    elif s == "ask_demands" and st.done is None:
-        message = demands_message(j, d, warnings)
+    if ex is None:  # step 6 without an expert stage: a repeat contact with demands, a claim after closure
+        if st.done is None:
+            message = claims_message(j, j.case.disputed, st, cfg, warnings)
+    else:
+        d = ex.disputed
+        if s == "hpcc_request":
+            message = hpcc_message(j, d, cfg, warnings)
+        elif s == "engineer_request":
+            message = engineer_message(j, d, cfg, engineer, urgent, questions or [], warnings)
+        elif s == "await_answer" and st.due is not None and j.as_of > st.due:
+            message = repeat_message(j, d, st, warnings)
+        elif s == "feedback_reply":
+            message = reply_message(j, d, st, warnings)
+        elif s == "claims_handoff" and st.done is None:
+            message = claims_message(j, d, st, cfg, warnings)
+        elif s == "ask_demands" and st.done is None:
+            message = demands_message(j, d, warnings)
     waiting = s in ("await_documents", "await_answer", "feedback_call", "feedback_reply")
     return {"step": s, "stage": st.stage, "since": iso(st.since), "due": iso(st.due) if waiting or st.done is None
             else None, "done_at": iso(st.done.at.day) if st.done else None, "todo": _todo(j, st),
