@@ -675,15 +675,18 @@ def new_case(source: str | None, output: str | None, case_id: str | None, channe
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP, short_help="дела эксперта на сегодня и ближайшие дни")
 @batch_options
-@click.option("--days", type=click.IntRange(min=0), default=3, metavar="N",
-              help="«Ближайшие дни»: сколько рабочих дней после даты показывать (по умолчанию 3).")
+@click.option("--days", type=click.IntRange(min=0, max=366), default=3, metavar="N",
+              help="«Ближайшие дни»: сколько рабочих дней после даты показывать (по умолчанию 3, не больше 366).")
+@click.option("--expert", metavar="ИМЯ", default=None,
+              help="Только дела, в которых этот человек что-то делал (поле «by» событий), — его день.")
 def agenda(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
-           output: str | None, encoding: str, mask_pii: bool, days: int) -> None:
+           output: str | None, encoding: str, mask_pii: bool, days: int, expert: str | None) -> None:
     """День эксперта по папке открытых дел: всё, что просрочено, нужно сегодня и в ближайшие
     рабочие дни (повторный запрос, звонок о задержке, обратная связь, документы HPCC,
     рекламации, требования, сроки по закону о защите прав потребителей) — по сроку, с делом,
     клиентом, тем, что сделать, и текстом письма, где он составлен."""
-    _run("agenda", inputs, fmt, today, config_path, output, encoding, mask_pii, {"days": days, "excel": excel})
+    _run("agenda", inputs, fmt, today, config_path, output, encoding, mask_pii,
+         {"days": days, "excel": excel, "expert": expert})
 
 
 @cli.command(context_settings=CONTEXT, short_help="книга правил: R0–R9 и коды HL")

@@ -10,6 +10,7 @@ headers, real dates, an autofilter, a frozen header row.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import IO, Any
 
@@ -26,6 +27,9 @@ BREAKDOWN_RU = {"situation": "По ситуациям при обращении"
                 "expert": "По экспертам"}
 SHEET_RU = {"triage": "Решения", "escalate": "Шаги эксперта", "followup": "Сроки", "summarize": "Консультации",
             "agenda": "План"}
+
+
+_RU_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}\Z")
 
 
 def _cell(value: Any) -> Any:
@@ -76,6 +80,8 @@ class Workbook:
     def _write(self, name: str, values: list[Any]) -> None:
         ws, row = self.sheets[name], self.rows[name]
         for col, v in enumerate(values):
+            if isinstance(v, str) and _RU_DATE.match(v):  # a table's «31.10.2025»: a real date in Excel
+                v = date(int(v[6:]), int(v[3:5]), int(v[:2]))
             if isinstance(v, date):
                 ws.write_datetime(row, col, v, self.date)
             elif isinstance(v, float) and name == "Итог" and 0 <= v <= 1:  # a share, shown as a percentage

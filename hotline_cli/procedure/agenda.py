@@ -20,15 +20,29 @@ MESSAGE_OF = {"hpcc_request": "hpcc_request", "engineer_request": "engineer_requ
               "feedback_reply": "feedback_reply", "claims_handoff": "claims_handoff", "ask_demands": "ask_demands"}
 
 
-def agenda(j: Journey, cfg: Settings, days: int = HORIZON_DAYS) -> dict[str, Any]:
+CALLS = frozenset({"expert_call", "delay_call", "feedback_call"})  # actions done by phoning the client
+
+
+def works_on(j: Journey, expert: str) -> bool:
+    """Whether the person named did anything in this case (the events' «by»)."""
+    key = " ".join(expert.casefold().split())
+    return any(" ".join(str(e.get("by") or "").casefold().split()) == key for e in j.case.events)
+
+
+def agenda(j: Journey, cfg: Settings, days: int = HORIZON_DAYS, expert: str | None = None) -> dict[str, Any]:
     horizon = j.cal.add(j.as_of, days)
     items = []
     draft: dict[str, Any] | None = None
-    for d in j.due:
+    case = j.case
+    mine = expert is None or works_on(j, expert)
+    for d in (j.due if mine else ()):
         if d.due > horizon:
             continue
         status = "overdue" if d.due < j.as_of else "today" if d.due == j.as_of else "upcoming"
-        item: dict[str, Any] = {"due": d.due.isoformat(), "status": status, "action": d.action, "text": d.text,
+        text = d.text
+        if d.action in CALLS:  # whom to call, on every call
+            text += f" Клиент: {case.client_name}, телефон: {case.client_phone or 'в деле не указан'}."
+        item: dict[str, Any] = {"due": d.due.isoformat(), "status": status, "action": d.action, "text": text,
                                 "message": None}
         step = MESSAGE_OF.get(d.action)
         if step is not None and j.step is not None and j.step.step == step:

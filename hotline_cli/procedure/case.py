@@ -44,6 +44,7 @@ class Request(NamedTuple):
     asc_email: str | None
     conclusion: str | None
     documents: tuple[str, ...]
+    conclusion_checked: bool = True  # False: nobody has looked in GSIS yet — the conclusion is unknown, not absent
 
 
 class Event(NamedTuple):
@@ -177,7 +178,7 @@ def build_case(d: dict[str, Any]) -> Case:
             i, r["number"], r["type"],
             parse_stamp(created, tz, f"/requests/{i}/created_at") if created else None,
             asc.get("name"), asc.get("email"), r.get("conclusion"),
-            tuple(r.get("documents") or ()),
+            tuple(r.get("documents") or ()), r.get("conclusion_checked") is not False,
         ))
 
     raw_events = d.get("events")

@@ -45,6 +45,7 @@ def facts_of(case: Case, requests: tuple[Request, ...], disputed: Request | None
         "fault_persists": case.fault_persists,
         "disputed_request": disputed.number if disputed else None,
         "conclusion": disputed.conclusion if disputed else None,
+        "conclusion_known": disputed is None or disputed.conclusion_checked,
         "has_conclusion": bool(disputed and disputed.conclusion),
         "service_requests": sum(1 for r in requests if r.type in SERVICE_TYPES),
         "no_asc_request": any(r.type == "no_asc" for r in requests),
@@ -108,21 +109,23 @@ RULES: tuple[Rule, ...] = (
     Rule("R3", "заключение АСЦ — физическое повреждение или нарушение правил эксплуатации",
          "5. По заключению АСЦ физическое повреждение/нарушение правил эксплуатации. Используем статью "
          "«Клиент не согласен с заключением мастера, что случай негарантийный».",
-         lambda f: f["conclusion"] in PROTECTED_CONCLUSIONS, _const("non_warranty_article"), _const(5),
+         lambda f: f["conclusion_known"] and f["conclusion"] in PROTECTED_CONCLUSIONS, _const("non_warranty_article"),
+         _const(5),
          ("disputed_request", "conclusion"),
          lambda f: f"По заявке № {f['disputed_request']} заключение АСЦ — {texts.CONCLUSION_RU[f['conclusion']]}: "
          f"ситуация 5, действовать по статье «{texts.NON_WARRANTY_ARTICLE}».", every_channel=True),
     Rule("R4", "2 и более заявок на диагностику/ремонт или запрос «Нет АСЦ»",
          "4. Несколько обращений (2 или более заявок) — неисправность по мнению клиента сохранилась, или клиент "
          "не согласен с заключением инженера в рамках запроса «Нет АСЦ».",
-         lambda f: f["service_requests"] >= 2 or f["no_asc_request"], _const("paid_or_third_party"), _const(4),
+         lambda f: f["conclusion_known"] and (f["service_requests"] >= 2 or f["no_asc_request"]),
+         _const("paid_or_third_party"), _const(4),
          ("service_requests", "no_asc_request"),
          lambda f: f"Несколько обращений ({_n_requests(f)}): ситуация 4 — сторонний сервисный центр "
          "или наш АСЦ платно."),
     Rule("R5", "кондиционер",
          "Исключение — кондиционеры: заявку на другой АСЦ не заводим; если есть заключение от АСЦ, действуем "
          "как в ситуации 2; если заключения нет, действуем как в ситуации 3.",
-         lambda f: f["category"] == "air_conditioner",
+         lambda f: f["conclusion_known"] and f["category"] == "air_conditioner",
          lambda f: "site_form_consultation" if f["has_conclusion"] else "naumen_request",
          lambda f: 2 if f["has_conclusion"] else 3,
          ("category", "disputed_request", "conclusion", "asc_count"),
@@ -130,11 +133,15 @@ RULES: tuple[Rule, ...] = (
          f"{f['disputed_request']} " + ("есть заключение — действуем как в ситуации 2." if f["has_conclusion"]
                                         else "заключения нет — действуем как в ситуации 3."),
          exception="air_conditioner"),
-    Rule("R6", "число АСЦ в городе не проверено",
-         "4. Проверить количество АСЦ в городе (на случай оформления второй заявки).",
-         lambda f: f["asc_count"] is None, _const("need_info"), _const(None),
-         ("asc_count", "city"),
-         lambda f: f"Не проверено количество АСЦ в городе {f['city']} (шаг 4): от него зависит ситуация 1, 2 или 3."),
+    Rule("R6", "не проверено то, от чего зависит ситуация: заключение АСЦ в GSIS (шаг 2) или число АСЦ в городе "
+         "(шаг 4)",
+         "2. Проверить заключение мастера в заявке и документы от АСЦ. 4. Проверить количество АСЦ в городе (на "
+         "случай оформления второй заявки).",
+         lambda f: not f["conclusion_known"] or f["asc_count"] is None, _const("need_info"), _const(None),
+         ("conclusion_known", "asc_count", "city"),
+         lambda f: (f"Не проверено заключение АСЦ по заявке № {f['disputed_request']} в GSIS (шаг 2): от него "
+                    "зависит ситуация." if not f["conclusion_known"] else
+                    f"Не проверено количество АСЦ в городе {f['city']} (шаг 4): от него зависит ситуация 1, 2 или 3.")),
     Rule("R7", "в городе 2 и более АСЦ",
          "1. Была одна заявка на диагностику/ремонт — неисправность по мнению клиента сохранилась, в городе есть "
          "другой АСЦ: формируем заявку на другой АСЦ для повторной проверки техники.",
@@ -363,12 +370,25 @@ def _not_applicable(case: Case, f: Facts, v: Verdict) -> None:
 
 
 def _need_info(case: Case, f: Facts, v: Verdict) -> None:
-    v.actions += [LISTEN, CALM,
-                  f"Проверить количество АСЦ в городе {case.city} (шаг 4): при двух и более — заявка на другой АСЦ "
-                  "(ситуация 1); при одном — ситуация " + ("2 (заключение есть)." if f["has_conclusion"]
-                                                           else "3 (заключения нет)."),
-                  "Затем дополнить дело числом АСЦ и получить решение заново: hotline new --from ФАЙЛ-ДЕЛА."]
-    v.missing.append({"field": "/city/asc_count", "message": f"не проверено количество АСЦ в городе {case.city}"})
+    v.actions += [LISTEN, CALM]
+    what = []
+    if not f["conclusion_known"]:
+        v.actions.append(f"Проверить в GSIS заключение мастера по заявке № {f['disputed_request']} и документы от "
+                         "АСЦ (шаг 2): «техника исправна», физическое повреждение / нарушение правил эксплуатации или "
+                         "отчёта АСЦ нет — от этого зависит ситуация.")
+        d = case.disputed
+        v.missing.append({"field": f"/requests/{d.pos if d else 0}/conclusion",
+                          "message": f"не проверено заключение АСЦ по заявке № {f['disputed_request']} в GSIS"})
+        what.append("заключением")
+    if f["asc_count"] is None:
+        v.actions.append(f"Проверить количество АСЦ в городе {case.city} (шаг 4): при двух и более — заявка на другой "
+                         "АСЦ (ситуация 1); при одном — ситуация " + (
+                             "2 или 3 (по заключению)." if not f["conclusion_known"] else
+                             "2 (заключение есть)." if f["has_conclusion"] else "3 (заключения нет)."))
+        v.missing.append({"field": "/city/asc_count", "message": f"не проверено количество АСЦ в городе {case.city}"})
+        what.append("числом АСЦ")
+    v.actions.append(f"Затем дополнить дело {' и '.join(what)} и получить решение заново: "
+                     "hotline new --from ФАЙЛ-ДЕЛА.")
 
 
 def _email_flow(case: Case, f: Facts, v: Verdict) -> None:

@@ -128,7 +128,7 @@ def _audit_summary() -> Any:
 def _agenda(j: Journey, ctx: Context) -> Result:
     from hotline_cli.procedure.agenda import HORIZON_DAYS, agenda
 
-    return agenda(j, ctx.settings, ctx.options.get("days", HORIZON_DAYS))
+    return agenda(j, ctx.settings, ctx.options.get("days", HORIZON_DAYS), ctx.options.get("expert"))
 
 
 COMMANDS: dict[str, Command] = {
