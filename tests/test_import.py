@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import shapes
 from click.testing import CliRunner
 
+import shapes
 from conftest import ROOT
 from hotline_cli.cli.app import cli
 from hotline_cli.imports.mapping import MappingError, load_mapping, parse_mapping

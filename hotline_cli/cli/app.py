@@ -654,7 +654,12 @@ def summarize(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None
                    "email — письмо на почту.")
 @click.option("--today", "--as-of", "today", type=DATE, default=None,
               help="Дата обращения (ДД.ММ.ГГГГ); по умолчанию — сейчас. От неё считаются «сегодня» и «вчера».")
-def new_case(source: str | None, output: str | None, case_id: str | None, channel: str, today: date | None) -> None:
+@click.option("--operator", envvar="HOTLINE_OPERATOR", default=None, metavar="ИМЯ",
+              help="Оператор (имя или логин; также HOTLINE_OPERATOR): записывается в дело вместе с тем, что "
+                   "оформлено в разговоре (заявка на другой АСЦ, консультация, запрос из Naumen).")
+@click.option("--force", is_flag=True, default=False, help="Заменить существующий файл -o без вопроса.")
+def new_case(source: str | None, output: str | None, case_id: str | None, channel: str, today: date | None,
+             operator: str | None, force: bool) -> None:
     """Новое дело из разговора: вопросы по порядку статьи — кто клиент, заявки (номер, тип, дата,
     заключение АСЦ), сохраняется ли неисправность, что за техника, число АСЦ в городе (только если
     от него зависит решение), намерения клиента. Ответы — как удобно: «холодильник», «да»,
@@ -665,7 +670,7 @@ def new_case(source: str | None, output: str | None, case_id: str | None, channe
 
     try:
         code = conversation.run(source, output, case_id, channel, today, datetime.now(zone("Europe/Moscow")),
-                                screen_width())
+                                screen_width(), operator, force)
     except conversation.IntakeError as e:
         raise Problem(str(e)) from None
     except BrokenPipeError:
