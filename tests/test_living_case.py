@@ -240,3 +240,34 @@ def test_log_in_a_terminal_asks_about_a_typo(tmp_path):
     child.close()
     assert child.exitstatus == 0
     assert events(path)[-1] == ("delay_call", "2025-11-05T11:00+03:00")
+
+
+# ---------------------------------------------------------------- the agenda for a person
+
+
+def test_the_agenda_names_whom_to_call_and_filters_by_expert(hl, tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for p in (ROOT / "fixtures" / "agenda").glob("*.json"):
+        (folder / p.name).write_bytes(p.read_bytes())
+    hl("log", folder / "c_due_on_a_working_saturday.json", "повторный запрос", "--at", "05.11 10:30",
+       "--by", "Кузнецова Е.", "--now", NOW)
+    items = hl("agenda", folder, "--today", "31.10.2025", "--format", "jsonl").jsonl()
+    calls = [x for x in items if x["action"] in ("feedback_call", "delay_call", "expert_call")]
+    assert calls and all("Клиент: " in x["text"] and ", телефон: " in x["text"] for x in calls)
+    assert any(x["text"].endswith("Клиент: Петрова Анна Сергеевна, телефон: +7 903 555-12-34.") for x in calls)
+    mine = hl("agenda", folder, "--today", "05.11.2025", "--days", "5", "--expert", "кузнецова е.",
+              "--format", "jsonl").jsonl()
+    assert {x["case_id"] for x in mine} == {"AG-C"}
+    assert hl("agenda", folder, "--today", "05.11.2025", "--days", "30000").code == 2  # one usage error
+
+
+def test_the_agenda_workbook_has_real_dates(hl, tmp_path):
+    import openpyxl
+
+    book = tmp_path / "plan.xlsx"
+    run = hl("agenda", ROOT / "fixtures" / "agenda", "--today", "31.10.2025", "--format", "xlsx", "-o", book)
+    assert run.code == 0, run.err
+    rows = list(openpyxl.load_workbook(book, read_only=True).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert rows and all(r[0].__class__.__name__ == "datetime" for r in rows)
+    assert rows[0][0].strftime("%d.%m.%Y") == "29.10.2025"
