@@ -246,8 +246,8 @@ def today_in(tzname: str) -> date:
     return datetime.now(zone(tzname)).date()
 
 
-def _refuse_output_over_input(output: str | None, inputs: list[str]) -> None:
-    """`-o` naming one of the inputs would replace it: refused before anything is read."""
+def _refuse_output_over_input(output: str | None, inputs: list[str], option: str = "--output") -> None:
+    """An output naming one of the inputs would replace it: refused before anything is read."""
     if not output or not os.path.exists(output):
         return
     from hotline_cli.io.sources import STDIN, expand_inputs
@@ -260,7 +260,21 @@ def _refuse_output_over_input(output: str | None, inputs: list[str]) -> None:
                 same = False
             if same:
                 raise Problem(f"{output}: это один из входных файлов — результат заменил бы его; "
-                              "укажите другой файл в --output")
+                              f"укажите другой файл в {option}")
+
+
+def guard_outputs(outputs: dict[str, str | None], inputs: list[str]) -> None:
+    """Every file a run writes (results, report, drafts): never one of its inputs, never another
+    output of the same run — refused before anything is read."""
+    named = {option: path for option, path in outputs.items() if path and path not in ("-", os.devnull)}
+    for option, path in named.items():
+        _refuse_output_over_input(path, inputs, option)
+    seen: dict[str, str] = {}
+    for option, path in named.items():
+        key = os.path.realpath(path)
+        if key in seen:
+            raise Problem(f"{path}: {seen[key]} и {option} — один и тот же файл: второй заменил бы первый")
+        seen[key] = option
 
 
 def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None,
@@ -292,7 +306,9 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     except ValueError as e:
         raise Problem(str(e)) from None
     names = list(inputs) or ["-"]
-    _refuse_output_over_input(output, names)
+    if report is not None and not report.lower().endswith((".html", ".htm")):
+        raise Problem(f"--report {report}: отчёт — страница HTML; укажите файл .html")
+    guard_outputs({"--output": output, "--report": report, "--eml": eml}, names)
     if names == ["-"] and sys.stdin.isatty():
         say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
     if jobs is None:  # auto: every usable core for a large export
@@ -302,8 +318,9 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     tally = Tally(command)
     progress = output is not None or not sys.stdout.isatty()
     view = spec.all_view if options.get("all") and spec.all_view is not None else spec.view
-    with open_output(output, binary=fmt == "xlsx") as out:
+    with open_output(output, binary=fmt == "xlsx", utf8=fmt in MACHINE_FORMATS) as out:
         sink: Any
+        pipe = PipeGuard(report is not None and output is None)  # the report outlives a reader who left
         if fmt == "xlsx":
             from hotline_cli.io.workbook import WorkbookSink
 
@@ -317,25 +334,29 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
 
             chunks = chunks_parallel(sources.read_blocks(names, encoding), job, jobs)
             for chunk in tally.watch_chunks(chunks, progress):
-                sink.write_block(chunk.data, chunk.fragments)
+                pipe.run(sink.write_block, chunk.data, chunk.fragments)
         else:
             post = EmlWriter(eml).write if eml else None
             pairs = pipeline.fragments(sources.read_raw(names, encoding), job, post=post,
                                        staged="-" not in names)
             if spec.gather:
-                write_gathered([frag for frag, _meta in tally.watch(pairs, progress)], sink, job)
+                frags = [frag for frag, _meta in tally.watch(pairs, progress)]
+                pipe.run(write_gathered, frags, sink, job)
             else:
                 for frag, _meta in tally.watch(pairs, progress):
-                    sink.write(frag)
+                    pipe.run(sink.write, frag)
         if fmt == "xlsx":
             sink.close(tally.summary)
         elif statistics and tally.summary is not None:
-            writers.write_statistics(out, fmt, tally.summary.as_dict(), spec.trailer(tally.summary), job.width)
+            pipe.run(writers.write_statistics, out, fmt, tally.summary.as_dict(), spec.trailer(tally.summary),
+                     job.width)
         else:
-            sink.close(spec.trailer(tally.summary))
+            pipe.run(sink.close, spec.trailer(tally.summary))
     s = tally.summary
     if report and s is not None:
         write_report(report, s.as_dict(), today, names)
+    if pipe.closed:
+        raise PipeClosed()
     if s is not None and fmt != "text" and sys.stderr.isatty():
         say(f"hotline {command}: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
             f"с предупреждениями {s.with_warnings}, без замечаний {s.clean}")
@@ -343,6 +364,26 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
 
 
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+
+
+class PipeGuard:
+    """Writes to standard output; when the reader goes away (| head) and `keep_going`, the rest is
+    read and counted all the same (the report needs the whole run), and nothing more is written."""
+
+    def __init__(self, keep_going: bool):
+        self.keep_going = keep_going
+        self.closed = False
+
+    def run(self, write: Callable[..., Any], *args: Any) -> None:
+        if self.closed:
+            return
+        try:
+            write(*args)
+        except BrokenPipeError:
+            if not self.keep_going:
+                raise
+            self.closed = True
+            _quiet_stdout()
 
 
 def write_report(path: str, data: dict[str, Any], today: date | None, names: list[str]) -> None:
@@ -504,16 +545,35 @@ class EmlWriter:
         return os.path.join(self.path, name + ".eml")
 
 
+MACHINE_FORMATS = ("json", "jsonl", "csv", "csv-excel")
+
+
+def machine_stdout() -> None:
+    """Standard output for programs: UTF-8 whatever the locale or PYTHONIOENCODING says (a redirected
+    stdout on Russian Windows is cp1251); text for people keeps the terminal's encoding."""
+    out = sys.stdout
+    if out is not None and hasattr(out, "reconfigure"):
+        try:
+            out.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (OSError, ValueError):
+            pass
+
+
 class open_output:
     """stdout, or a file written atomically (io.atomic); binary for a workbook."""
 
-    def __init__(self, path: str | None, binary: bool = False):
+    def __init__(self, path: str | None, binary: bool = False, utf8: bool = False):
         self.path = path
         self.binary = binary
+        self.utf8 = utf8
         self.file: Any = None
 
     def __enter__(self) -> IO[str]:
         if not self.path:
+            if CLOSED_STREAMS.get("stdout"):
+                raise Problem("стандартный вывод закрыт (>&-): результату некуда писаться — укажите --output ФАЙЛ")
+            if self.utf8:
+                machine_stdout()
             out = sys.stdout
             if hasattr(out, "reconfigure"):
                 out.reconfigure(errors="backslashreplace")
@@ -714,6 +774,8 @@ def rules(code: str | None, fmt: str) -> None:
             raise click.BadParameter(f"нет правила «{code}»; список — hotline rules", param_hint="КОД")
     examples = rulebook.examples(entry["code"]) if entry else []
     try:
+        if fmt in ("json", "jsonl"):
+            machine_stdout()
         if fmt == "json":
             sys.stdout.write(writers.dumps(dict(entry, examples=examples) if entry else listing) + "\n")
         elif fmt == "jsonl":
@@ -899,7 +961,7 @@ def _print_one(result: dict[str, Any], fmt: str, output: str | None) -> None:
     from hotline_cli.io.views import workdays_view
 
     try:
-        with open_output(output) as out:
+        with open_output(output, utf8=fmt in MACHINE_FORMATS) as out:
             if fmt in ("json", "jsonl"):  # the contract: one object for workdays, never an array
                 out.write(writers.dumps(result) + "\n")
                 return
@@ -1025,11 +1087,34 @@ def _quiet_stdout() -> None:
         pass
 
 
+CLOSED_STREAMS: dict[str, bool] = {}  # standard streams the shell closed (<&-, >&-, 2>&-)
+
+
+def _open_closed_streams() -> None:
+    """A closed standard stream reads as empty and takes writes to nowhere: every command then
+    degrades cleanly (results still go to --output; a closed stdout with no --output is said)."""
+    import fcntl
+
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        # closed by the shell: the interpreter may have reused the number for a file of its own, so a
+        # stream is closed when its descriptor is invalid or does not open the way the stream needs
+        try:
+            access = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE
+            usable = access != (os.O_WRONLY if mode == "r" else os.O_RDONLY) and getattr(sys, name) is not None
+        except OSError:
+            usable = False
+        if usable:
+            continue
+        CLOSED_STREAMS[name] = True
+        setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 — lives with the process
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run the CLI; never lets a traceback reach the user for bad input, a closed pipe,
     a full disk or a signal."""
     from hotline_cli.io.atomic import OutputError, os_error_ru, remove_pending
 
+    _open_closed_streams()
     for sig in (signal.SIGTERM, signal.SIGHUP):
         try:
             signal.signal(sig, _on_signal)

@@ -385,12 +385,21 @@ def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> I
             yield Record(name, error=RecordError("", TABLE_FILE.format(what="CSV")))
             return
         is_lines = first is None  # an over-long first line: JSON Lines, that line an error
-        if first is not None and not first.strip().lstrip(b"\xef\xbb\xbf").startswith(b"["):
-            try:
-                parse_json(decode_bytes(first.strip(), encoding))
+        if first is not None:
+            # the first line a whole JSON value (not the opening of an array), or a bad first line whose
+            # next line is a whole value: JSON Lines, each line its own record — a bad line is that
+            # record's error and the rest goes on, as in a file
+            starts_array = first.strip().lstrip(b"\xef\xbb\xbf").startswith(b"[")
+            first_whole = _whole(first, encoding)
+            if first_whole and not starts_array:
                 is_lines = True
-            except JsonProblem:
-                is_lines = False
+            elif first_whole == starts_array:  # «[1, 2]» alone, or a bad line that opens no array
+                for raw in lines:
+                    head.append(raw)
+                    if raw is None or raw.strip():
+                        break
+                second = head[-1] if len(head) > 1 else None
+                is_lines = second is not None and second.strip() != b"" and _whole(second, encoding)
         if not is_lines:
             data = _read_whole(name, fh, b"".join(x for x in head if x is not None))
             yield from [data] if isinstance(data, Record) else _read_document(name, data, encoding)
@@ -398,6 +407,14 @@ def _read_stream(name: str, fh: IO[bytes], encoding: str, mode: str | None) -> I
         yield from _read_lines(name, _chain(head, lines), encoding)
         return
     yield from _read_lines(name, lines, encoding)
+
+
+def _whole(line: bytes, encoding: str) -> bool:
+    try:
+        parse_json(decode_bytes(line.strip(), encoding))
+        return True
+    except JsonProblem:
+        return False
 
 
 def _looks_like_table(first: bytes) -> bool:
