@@ -127,3 +127,84 @@ def test_a_closed_stdout_without_an_output_file_is_said(here):
 def test_a_closed_stdin_reads_as_nothing(here, command):
     p = sh(f"hotline {command} <&-", here)
     assert p.returncode == 2 and b"Traceback" not in p.stderr and "внутренняя ошибка" not in p.stderr.decode()
+
+
+# ---------------------------------------------------------------- workbooks: no temporaries left, errors said
+
+
+def test_a_workbook_on_a_full_disk_is_one_line_and_leaves_nothing(here):
+    tmp = here / "tmp"
+    tmp.mkdir()
+    p = sh("hotline audit good4.jsonl --today 2025-11-20 --format xlsx -o /dev/full", here, TMPDIR=str(tmp))
+    err = p.stderr.decode()
+    assert p.returncode == 2 and "книга Excel не записана: на диске нет места" in err
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert list(tmp.iterdir()) == []
+
+
+def test_an_interrupted_workbook_leaves_no_rows_in_clear(here):
+    import signal
+    import time
+
+    tmp = here / "tmp"
+    tmp.mkdir()
+    big = here / "big.jsonl"
+    big.write_text((here / "good4.jsonl").read_text(encoding="utf-8") * 5000, encoding="utf-8")
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", TMPDIR=str(tmp))
+    proc = subprocess.Popen(["hotline", "audit", str(big), "--today", "2025-11-20", "--format", "xlsx",
+                             "-o", str(here / "out.xlsx")], cwd=here, env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(tmp.iterdir()) and not any(here.glob(".hotline-*")):
+        time.sleep(0.05)  # wait for the run to be writing rows (its temporaries exist)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode == 143
+    assert list(tmp.iterdir()) == [] and not list(here.glob(".hotline-*")) and not (here / "out.xlsx").exists()
+
+
+# ---------------------------------------------------------------- --mask-pii: what people paste
+
+
+SEPARATORS = [" ", "\u00a0", "\u2009", "\u202f", "-", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "/", "."]
+
+
+def test_mask_pii_masks_phones_written_with_any_separator():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from hotline_cli.io.privacy import mask_text
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(SEPARATORS), min_size=4, max_size=4), st.sampled_from(["+7 ", "8 ", "+7", "", "8-"]))
+    def check(seps, prefix):
+        phone = f"{prefix}903{seps[0]}555{seps[1]}12{seps[2]}34"
+        masked = mask_text(f"звоните {phone}, спасибо", ())
+        assert "903" not in masked and "<тел:" in masked, (phone, masked)
+
+    check()
+
+
+def test_mask_pii_masks_an_address_whose_host_has_no_dot(hl, tmp_path):
+    from hotline_cli.io.privacy import mask_text
+
+    assert mask_text("пишите petrova@localhost или a.b@сервис.рф", ()).count("<email:") == 2
+    assert mask_text("30.10.2025 10:15, заявка 40031822", ()) == "30.10.2025 10:15, заявка 40031822"
+
+
+# ---------------------------------------------------------------- one-line fields never forge a line
+
+
+@pytest.mark.parametrize("command", ["escalate", "summarize"])
+def test_a_line_break_in_a_one_line_field_forges_no_line(hl, tmp_path, command):
+    case = json.loads((ROOT / "fixtures" / "journeys" / "site_form_new.json").read_text(encoding="utf-8"))
+    case["client"]["name"] = "Петрова\nBcc: evil@x.ru\nАнна"
+    case["city"]["name"] = "Казань\r\nПодпись: директор"
+    case["events"] = [{"type": "engineer_request", "at": "2025-11-05T11:00:00+03:00", "to": "e@example.ru\nПодпись: x",
+                       "ticket": "https://t/1\nПодпись: директор"}]
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    text = hl(command, path, "--today", "2025-11-20", "--engineer", "e@example.ru").out if command == "escalate" \
+        else hl(command, path, "--today", "2025-11-20").out
+    lines = text.splitlines()
+    assert not any(ln.strip().startswith(("Bcc:", "Подпись:", "Анна")) for ln in lines)
+    assert "\\nПодпись: " in text  # the break shown, not obeyed

@@ -1115,6 +1115,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
     from hotline_cli.io.atomic import OutputError, os_error_ru, remove_pending
 
     _open_closed_streams()
+    if not os.environ.get("HOTLINE_DEBUG"):
+        # a library's object finalised after a failed write (XlsxWriter's zip on a full disk) must not
+        # print «Exception ignored … Traceback» after the one line that said what happened
+        sys.unraisablehook = lambda unraisable: None
     for sig in (signal.SIGTERM, signal.SIGHUP):
         try:
             signal.signal(sig, _on_signal)

@@ -136,11 +136,37 @@ def remove(tmp: str) -> None:
 
 
 def remove_pending() -> None:
-    """Last resort at exit: remove every temporary file still pending."""
+    """Last resort at exit: remove every temporary file and folder still pending."""
     for tmp in list(PENDING):
         remove(tmp)
+    for folder in list(SCRATCH):
+        drop_scratch(folder)
 
 
 def write_bytes(path: str, data: bytes) -> None:
     with AtomicFile(path, binary=True) as fh:
         fh.write(data)
+
+
+SCRATCH: set[str] = set()  # temporary folders of this run (a workbook's rows), removed on every exit
+
+
+def scratch_dir(near: str | None = None) -> str:
+    """A private temporary folder, beside `near` when it can be (the output's own folder), else in
+    the system's; removed by `drop_scratch` or, whatever ends the run, by `remove_pending`."""
+    for where in ([near] if near else []) + [None]:
+        try:
+            path = tempfile.mkdtemp(prefix=".hotline-", dir=where)
+        except OSError:
+            continue
+        SCRATCH.add(path)
+        return path
+    raise OutputError("не создать временную папку для книги Excel: нет места или прав")
+
+
+def drop_scratch(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+    SCRATCH.discard(path)
+

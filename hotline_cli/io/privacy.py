@@ -26,7 +26,10 @@ from typing import Any
 KEEP = ("case_id", "source")
 
 # a run of digits and phone separators, from a "+", a "(" or a digit: no nested choice, so no backtracking
-_RUN = re.compile(r"(?:\+|\()?[0-9](?:[ \t\u00a0().\-]{0,3}[0-9])*\)?")
+# separators: a space of any kind (no-break, thin, figure… — what Word and Excel paste), tab, brackets, dots,
+# a hyphen or dash of any kind (U+2010–U+2015, the minus U+2212) and "/"
+_SEP = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000().\\-\u2010-\u2015\u2212/]"
+_RUN = re.compile(r"(?:\+|\()?[0-9](?:" + _SEP + r"{0,3}[0-9])*\)?")
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -63,7 +66,9 @@ def _mask_phones(text: str, salt: str) -> str:
                 # a group of four digits only ends a phone (30.10.2025 10:15 is a date and a time)
                 if not has4 and (11 <= total <= 13 if plus else total == 10 or (total == 11 and first in "78")):
                     best = j
-                has4 = has4 or lens[j] == 4
+                # …except a first group that is a country or trunk code glued to the operator's (+7903, 8903)
+                glued = j == i and (plus or s[spans[j][0]:spans[j][0] + 2] in ("79", "89"))
+                has4 = has4 or (lens[j] == 4 and not glued)
             if best < 0:
                 i += 1
                 continue
@@ -83,8 +88,8 @@ def _mask_phones(text: str, salt: str) -> str:
 
 
 # an address: a local part from its very start (the look-behind makes every scan begin at a run's
-# start, and possessive runs never give back: linear), "@", a domain with a dot
-_EMAIL = re.compile(r"(?<![\w.%+\-!#$&'*/=?^`{|}~])[\w.%+\-!#$&'*/=?^`{|}~]++@[\w\-]++(?:\.[\w\-]++)++")
+# start, and possessive runs never give back: linear), "@", a host — with dots or without (petrova@localhost)
+_EMAIL = re.compile(r"(?<![\w.%+\-!#$&'*/=?^`{|}~])[\w.%+\-!#$&'*/=?^`{|}~]++@[\w\-]++(?:\.[\w\-]++)*+")
 
 
 def _mask_emails(text: str, salt: str) -> str:

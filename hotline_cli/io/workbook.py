@@ -10,6 +10,7 @@ headers, real dates, an autofilter, a frozen header row.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from typing import IO, Any
@@ -45,8 +46,16 @@ class Workbook:
     def __init__(self, out: IO[bytes], command: str, headers: list[str] | None = None, statistics: bool = False):
         import xlsxwriter  # type: ignore[import-untyped]  # only this format pays for the import
 
+        from hotline_cli.io.atomic import scratch_dir
+
+        # XlsxWriter's constant-memory rows wait in temporary files: in a folder of our own beside the
+        # output, removed on every exit (an interrupted run leaves no case rows in clear in /tmp)
+        name = getattr(out, "name", None)
+        near = os.path.dirname(name) if isinstance(name, str) and os.path.isabs(name) else None
+        self.tmpdir = scratch_dir(near)
         self.book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
-                                              "strings_to_urls": False, "strings_to_numbers": False})
+                                              "strings_to_urls": False, "strings_to_numbers": False,
+                                              "tmpdir": self.tmpdir})
         self.command = command
         self.bold = self.book.add_format({"bold": True, "bg_color": "#E8EEF7", "text_wrap": True, "valign": "top"})
         self.date = self.book.add_format({"num_format": "dd.mm.yyyy"})
@@ -117,9 +126,22 @@ class Workbook:
                     + [r.get("source"), facts.get("origin")])
 
     def close(self, summary: Summary | None) -> None:
-        if self.command == "audit" and summary is not None:
-            self._summary(summary)
-        self.book.close()
+        from xlsxwriter.exceptions import XlsxWriterException  # type: ignore[import-untyped]
+
+        from hotline_cli.io.atomic import OutputError, drop_scratch, os_error_ru
+
+        try:
+            if self.command == "audit" and summary is not None:
+                self._summary(summary)
+            self.book.close()
+        except XlsxWriterException as e:  # FileCreateError is not an OSError
+            cause = e.__cause__ or e.__context__
+            raise OutputError("книга Excel не записана: " + (os_error_ru(cause) if isinstance(cause, OSError)
+                                                             else str(e))) from None
+        except OSError as e:
+            raise OutputError(f"книга Excel не записана: {os_error_ru(e)}") from None
+        finally:
+            drop_scratch(self.tmpdir)
 
     def _summary(self, s: Summary) -> None:
         data = s.as_dict()

@@ -47,6 +47,21 @@ class Request(NamedTuple):
     conclusion_checked: bool = True  # False: nobody has looked in GSIS yet — the conclusion is unknown, not absent
 
 
+_BREAKS = {"\r": "\\r", "\n": "\\n", "\x0b": "\\x0b", "\x0c": "\\x0c", "\x85": "\\x85",
+           "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_BREAK_TABLE = str.maketrans(_BREAKS)
+
+
+def one_line(s: str) -> str:
+    """A one-line field (a name, a city, an address, a subject) inside a longer text: its line breaks
+    shown as escapes, never obeyed — a field cannot forge a line of a message or a consultation."""
+    return s.translate(_BREAK_TABLE) if any(ch in s for ch in _BREAKS) else s
+
+
+def _one(v: Any) -> Any:
+    return one_line(v) if isinstance(v, str) else v
+
+
 class Event(NamedTuple):
     pos: int  # position in the export's array (for messages and stable order)
     type: str
@@ -175,10 +190,10 @@ def build_case(d: dict[str, Any]) -> Case:
         created = r.get("created_at")
         asc = r.get("asc") or {}
         requests.append(Request(
-            i, r["number"], r["type"],
+            i, one_line(r["number"]), r["type"],
             parse_stamp(created, tz, f"/requests/{i}/created_at") if created else None,
-            asc.get("name"), asc.get("email"), r.get("conclusion"),
-            tuple(r.get("documents") or ()), r.get("conclusion_checked") is not False,
+            _one(asc.get("name")), _one(asc.get("email")), r.get("conclusion"),
+            tuple(one_line(x) for x in r.get("documents") or ()), r.get("conclusion_checked") is not False,
         ))
 
     raw_events = d.get("events")
@@ -195,11 +210,11 @@ def build_case(d: dict[str, Any]) -> Case:
     # positional: the fields in Case's order (a keyword call of 22 fields costs twice as much)
     return Case(
         d["case_id"], parse_stamp(d["opened_at"], tz, "/opened_at"), d["channel"],
-        client["name"], client.get("phone"), client.get("email"),
-        product["category"], product.get("model"), product.get("price"),
-        city["name"], city.get("asc_count"), tzname,
+        one_line(client["name"]), _one(client.get("phone")), _one(client.get("email")),
+        product["category"], _one(product.get("model")), product.get("price"),
+        one_line(city["name"]), city.get("asc_count"), tzname,
         req, True if fp is None else fp,
         tuple(dict.fromkeys(intents)) if intents else (), bool(d.get("demands_stated")),
         hotline, tuple(events), d.get("consultation"), disputed_request(req),
-        hotline.get("operator") if hotline else None, d.get("source"),
+        _one(hotline.get("operator")) if hotline else None, d.get("source"),
     )

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hotline_cli.procedure import sentences, texts
-from hotline_cli.procedure.case import Case, Request
+from hotline_cli.procedure.case import Case, Request, one_line
 from hotline_cli.procedure.journey import Journey, Step
 from hotline_cli.procedure.settings import Settings
 from hotline_cli.procedure.terms import iso
@@ -46,7 +46,7 @@ def facts_block(case: Case) -> list[str]:
                  f"{sentences.fault_clause(case)}.")
     said = ((case.hotline or {}).get("consultation") or {}).get("text")
     if said:
-        lines.append(f"- Из консультации ГЛ: {said}")
+        lines.append(f"- Из консультации ГЛ: {one_line(said)}")
     if case.client_phone:
         lines.append(f"- Телефон клиента: {case.client_phone}.")
     return lines
@@ -144,7 +144,7 @@ def repeat_message(j: Journey, d: Request, st: Step, warnings: list[str]) -> Mes
     body += ["", "Просим предоставить ответ с развёрнутыми формулировками для клиента."]
     ticket = first.get("ticket")
     if ticket:
-        body += ["", f"Тикет: {ticket}"]
+        body += ["", f"Тикет: {one_line(ticket)}"]
     docs = documents(case)
     if docs:
         body += _checklist(docs)
@@ -198,7 +198,7 @@ def claims_message(j: Journey, d: Request | None, st: Step, cfg: Settings, warni
     body += ["", "Ситуация:"] + facts_block(case)
     tickets = dedupe(e.get("ticket") for t in ("engineer_request", "client_ticket") for e in j.events.of(t))
     if tickets:
-        body += ["", "Тикеты: " + "; ".join(tickets)]
+        body += ["", "Тикеты: " + "; ".join(one_line(t) for t in tickets)]
     if d is None:
         warnings.append("в деле нет заявки: в теме письма нет номера заявки — укажите его")
     subject = texts.subject(case.client_name, d.number) if d else f"{texts.SUBJECT_PREFIX} {case.client_name}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotline_cli.procedure import sentences, texts
-from hotline_cli.procedure.case import Event
+from hotline_cli.procedure.case import Event, one_line
 from hotline_cli.procedure.escalate import dedupe
 from hotline_cli.procedure.journey import Journey
 
@@ -32,7 +32,7 @@ EVENT_LINE = {
 def _event_line(j: Journey, e: Event) -> str:
     t = e.type
     if t == "engineer_request":
-        text = "запрос ответственному инженеру" + (f" ({e.get('to')})" if e.get("to") else "")
+        text = "запрос ответственному инженеру" + (f" ({one_line(e.get('to'))})" if e.get("to") else "")
         if e.get("cc"):
             text += ", в копии: " + ", ".join(e.get("cc"))
     elif t == "feedback_call":
@@ -42,7 +42,7 @@ def _event_line(j: Journey, e: Event) -> str:
         outcome = texts.OUTCOME_RU.get(e.get("outcome"), "итог не указан")
         text = f"{how} {basis}: {outcome}"
     elif t == "client_ticket":
-        text = "тикет клиента" + (f": {e.get('ticket')}" if e.get("ticket") else "")
+        text = "тикет клиента" + (f": {one_line(e.get('ticket'))}" if e.get("ticket") else "")
     elif t == "claim":
         text = "клиент предъявил требование: " + texts.DEMAND_RU[e.get("demand")]
     elif t == "claim_satisfied":
@@ -100,13 +100,13 @@ def summarize(j: Journey) -> dict[str, Any]:
     lines.append(result_line(j))
     notes = []
     tickets = dedupe(e.get("ticket") for e in j.events.of("engineer_request"))
-    notes += [f"Тикет (внутренний запрос на инженера): {t}" for t in tickets]
+    notes += [f"Тикет (внутренний запрос на инженера): {one_line(t)}" for t in tickets]
     if not tickets:
         warnings.append("для «Примечаний» нет ссылки на тикет запроса инженеру: в выгрузке у запроса инженеру "
                         "нет ссылки")
     if j.email_flow:
         client = dedupe(e.get("ticket") for e in j.events.of("client_ticket"))
-        notes += [f"Тикет клиента: {t}" for t in client]
+        notes += [f"Тикет клиента: {one_line(t)}" for t in client]
         if not client:
             warnings.append("обращение напрямую на почту: в выгрузке нет ссылки на тикет клиента для «Примечаний»")
     if j.expert is not None:
