@@ -208,3 +208,47 @@ def test_a_line_break_in_a_one_line_field_forges_no_line(hl, tmp_path, command):
     lines = text.splitlines()
     assert not any(ln.strip().startswith(("Bcc:", "Подпись:", "Анна")) for ln in lines)
     assert "\\nПодпись: " in text  # the break shown, not obeyed
+
+
+# ---------------------------------------------------------------- sizes nothing capped
+
+
+def test_a_record_with_a_hundred_thousand_typos_is_one_short_line(hl, tmp_path):
+    case = json.loads((ROOT / "fixtures" / "cases" / "r9_naumen.json").read_text(encoding="utf-8"))
+    case["events"] = [{"type": "expert_cal", "at": "2025-11-01"} for _ in range(100_000)]
+    path = tmp_path / "typos.jsonl"
+    path.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    run = hl("triage", path, "--format", "jsonl")
+    (r,) = run.jsonl()
+    details = r["error"]["details"]
+    assert len(details) == 20 and details[-1]["message"].startswith("и ещё не меньше ")
+    assert len(run.err) < 10_000
+
+
+def test_a_mistyped_zone_is_looked_up_once(hl, tmp_path):
+    from hotline_cli.io.answers import _zones, nearest_zone
+
+    assert nearest_zone("Europe/Mosco") == "Europe/Moscow"
+    before = _zones.cache_info().misses
+    for _ in range(1000):
+        nearest_zone("Asia/Vladivostock")
+    assert _zones.cache_info().misses == before
+
+
+def test_jobs_are_capped_by_the_usable_cores(hl, here, monkeypatch):
+    from hotline_cli.cli import app
+    from hotline_cli.run import pool
+
+    asked = []
+    real = pool.chunks_parallel
+
+    def spy(blocks, job, jobs):
+        asked.append(jobs)
+        return real(blocks, job, jobs)
+
+    monkeypatch.setattr(pool, "chunks_parallel", spy)
+    run = hl("audit", here / "good4.jsonl", "--jobs", "10000", "--today", "2025-11-20", "--format", "jsonl",
+             "--exit-zero")
+    assert len(run.jsonl()) == 4
+    assert asked in ([], [app.usable_cores()]) and all(n <= app.usable_cores() for n in asked)
+    assert asked == ([app.usable_cores()] if app.usable_cores() > 1 else [])

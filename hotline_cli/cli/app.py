@@ -313,6 +313,8 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
         say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
     if jobs is None:  # auto: every usable core for a large export
         jobs = usable_cores() if sources.input_size(names) >= PARALLEL_FROM_BYTES else 1
+    elif jobs > usable_cores():  # more workers than cores only take turns (and --jobs 10000 would ask for 34 GB)
+        jobs = usable_cores()
     if eml or fmt in ("table", "xlsx") or spec.gather:
         jobs = 1  # .eml files are written by this process; a table, a workbook, a gathered run are built whole
     tally = Tally(command)

@@ -8,6 +8,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 
@@ -215,10 +216,17 @@ def nearest(text: str, candidates: Iterable[str] | Mapping[str, str], cutoff: fl
     return candidates[found[0]] if isinstance(candidates, Mapping) else found[0]
 
 
-def nearest_zone(name: str) -> str | None:
-    """The IANA time zone nearest to a mistyped one (Asia/Vladivostock → Asia/Vladivostok)."""
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    """The IANA zone names, read once a process (scanning them costs 13–30 ms)."""
     import zoneinfo
 
-    zones = {z.casefold(): z for z in zoneinfo.available_timezones()}
-    found = difflib.get_close_matches(name.strip().casefold(), list(zones), n=1, cutoff=0.75)
+    return {z.casefold(): z for z in zoneinfo.available_timezones()}
+
+
+@lru_cache(maxsize=1024)
+def nearest_zone(name: str) -> str | None:
+    """The IANA time zone nearest to a mistyped one (Asia/Vladivostock → Asia/Vladivostok)."""
+    zones = _zones()
+    found = difflib.get_close_matches(name.strip().casefold()[:64], list(zones), n=1, cutoff=0.75)
     return zones[found[0]] if found else None

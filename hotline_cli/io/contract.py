@@ -77,13 +77,21 @@ def validate(data: Any, name: str = "case.schema.json") -> RecordError | None:
     return RecordError(first["path"], first["message"], errors[1:] or None)
 
 
+MAX_LISTED = 20  # errors listed for one record; past them, «и ещё K» (a record with 100 000 typos is one line)
+MAX_SEEN = 1000  # errors looked at for one record, at most (jsonschema would find them all, slowly)
+
+
 def explain(data: Any, name: str = "case.schema.json") -> list[dict]:
-    """Every schema problem as {path, message}, ordered by position in the record."""
+    """The record's schema problems as {path, message}, ordered by position in the record: at most
+    MAX_LISTED, then one more entry that says how many more there are (counted up to MAX_SEEN)."""
+    import itertools
+
     validator = _full_validator(name)
     out: list[dict] = []
     seen: set[tuple[str, str]] = set()
     try:
-        errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+        found = list(itertools.islice(validator.iter_errors(data), MAX_SEEN + 1))
+        errors = sorted(found[:MAX_SEEN], key=lambda e: [str(p) for p in e.absolute_path])
     except RecursionError:
         return [{"path": "", "message": "слишком глубокая вложенность JSON"}]
     for err in errors:
@@ -93,6 +101,11 @@ def explain(data: Any, name: str = "case.schema.json") -> list[dict]:
             if key not in seen:
                 seen.add(key)
                 out.append(item)
+    if len(out) > MAX_LISTED or len(found) > MAX_SEEN:
+        more = len(out) - MAX_LISTED
+        out = out[:MAX_LISTED]
+        out.append({"path": "", "message": (f"и ещё {more} ошибок" if len(found) <= MAX_SEEN
+                                            else f"и ещё не меньше {more} ошибок: запись исправлять целиком")})
     return out
 
 
