@@ -39,12 +39,30 @@ def load_settings(path: str | None) -> Any:
     return load_config(path)
 
 
+COMMANDS = ("triage", "escalate", "followup", "summarize", "audit", "agenda")
+
+
 def _date(today: date | str | None) -> date | None:
     if today is None or isinstance(today, date):
         return today
-    from hotline_cli.io.answers import parse_date
+    if not isinstance(today, str):
+        raise TypeError(f"today: ожидается дата (date или строка «2025-11-20»), а здесь {type(today).__name__}")
+    from hotline_cli.io.answers import AnswerError, parse_date
 
-    return parse_date(str(today), date.today())
+    try:
+        return parse_date(today, date.today())
+    except AnswerError as e:
+        raise ValueError(f"today: {e.message}") from None
+
+
+def _command(command: Any) -> str:
+    if command in COMMANDS:
+        return str(command)
+    import difflib
+
+    near = difflib.get_close_matches(str(command), COMMANDS, n=1)
+    hint = f"; возможно, имелось в виду «{near[0]}»" if near else ""
+    raise ValueError(f"нет команды «{command}»{hint}; команды: {', '.join(COMMANDS)}")
 
 
 def _job(command: str, today: date | str | None, settings: Any, options: dict[str, Any]) -> Any:
@@ -67,24 +85,47 @@ def run(command: str, records: Iterable[str | bytes | dict[str, Any]], today: da
         settings: Any = None, source: str = "api", **options: Any) -> Iterator[dict[str, Any]]:
     """One result per record (a JSON line as str or bytes, or a dict), in order; a bad record's
     error result in its place. `command`: triage, escalate, followup, summarize, audit, agenda
-    (agenda yields one result per case, with its `items`)."""
-    from hotline_cli.io.records import Record
+    (agenda yields one result per case, with its `items`). Bad arguments raise at once: ValueError
+    (an unknown command, a date that is none), TypeError (records that are not a sequence)."""
     from hotline_cli.run.pipeline import Pipeline
 
-    pipeline = Pipeline(_job(command, today, settings, options))
+    pipeline = Pipeline(_job(_command(command), today, settings, options))
+    if isinstance(records, (str, bytes, dict)) or not hasattr(records, "__iter__"):
+        raise TypeError("records: ожидается последовательность записей (строки JSON, байты или словари), а здесь "
+                        f"{type(records).__name__}")
+    return _results(pipeline, records, source)
+
+
+def _results(pipeline: Any, records: Iterable[Any], source: str) -> Iterator[dict[str, Any]]:
+    from hotline_cli.io.records import Record, RecordError
+
     for n, rec in enumerate(records, 1):
+        where = f"{source}:{n}"
         if isinstance(rec, dict):
-            record = Record(f"{source}:{n}", data=rec)
-        else:
-            raw = rec.encode("utf-8", "surrogatepass") if isinstance(rec, str) else rec
+            record = Record(where, data=rec)
+        elif isinstance(rec, (str, bytes, bytearray)):
+            try:
+                raw = rec.encode("utf-8", "surrogatepass") if isinstance(rec, str) else bytes(rec)
+            except UnicodeError:
+                raw = b""
             if not raw.strip():
                 continue
-            record = Record(f"{source}:{n}", raw=raw.rstrip(b"\r\n"))
-        yield _plain(pipeline.result(record))
+            record = Record(where, raw=raw.rstrip(b"\r\n"))
+        else:  # None, a list, a set, a number, a datetime…: this record's error, and the others go on
+            record = Record(where, error=RecordError("", "ожидается запись дела: объект (словарь), строка JSON "
+                                                         f"или байты, а здесь {type(rec).__name__}"))
+        try:
+            result = pipeline.result(record)
+        except (RecursionError, ValueError, TypeError) as e:  # a value JSON cannot carry (10**5000…)
+            result = pipeline.result(Record(where, error=RecordError("", f"запись не читается: {type(e).__name__}")))
+        yield _plain(result)
 
 
 def _one(command: str, case: dict[str, Any], today: date | str | None, settings: Any,
          **options: Any) -> dict[str, Any]:
+    if not isinstance(case, dict):
+        raise TypeError(f"case: ожидается одно дело — словарь, а здесь {type(case).__name__} "
+                        "(для многих дел — api.run)")
     [r] = list(run(command, [case], today, settings, source="api", **options))
     if "error" in r:
         e = r["error"]

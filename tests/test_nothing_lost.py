@@ -252,3 +252,41 @@ def test_jobs_are_capped_by_the_usable_cores(hl, here, monkeypatch):
     assert len(run.jsonl()) == 4
     assert asked in ([], [app.usable_cores()]) and all(n <= app.usable_cores() for n in asked)
     assert asked == ([app.usable_cores()] if app.usable_cores() > 1 else [])
+
+
+# ---------------------------------------------------------------- the API never loses the record after a bad one
+
+
+GOOD = json.loads((ROOT / "fixtures" / "cases" / "r9_naumen.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("bad", [None, [1, 2], b"\xff\xfe", {1, 2}, "datetime", "huge", 3.5])
+def test_api_run_gives_a_bad_record_its_error_and_goes_on(bad):
+    from datetime import datetime
+
+    from hotline_cli import api
+
+    bad = {"datetime": datetime(2025, 11, 20), "huge": 10 ** 5000}.get(bad, bad) if isinstance(bad, str) else bad
+    first, second = list(api.run("audit", [bad, GOOD], today="2025-11-20"))
+    assert "error" in first and first["source"] == "api:1"
+    assert "error" not in second and second["case_id"] == GOOD["case_id"]
+
+
+@pytest.mark.parametrize("call, kind, message", [
+    (lambda api: api.run("tirage", [GOOD]), ValueError, "нет команды «tirage»; возможно, имелось в виду «triage»"),
+    (lambda api: api.run("audit", GOOD), TypeError, "records: ожидается последовательность записей"),
+    (lambda api: api.agenda([GOOD]), TypeError, "case: ожидается одно дело — словарь, а здесь list"),
+    (lambda api: api.triage(GOOD, today="31.13.2025"), ValueError, "today: «31.13.2025» — не дата"),
+    (lambda api: api.triage(GOOD, today=20251120), TypeError, "today: ожидается дата"),
+])
+def test_api_bad_arguments_raise_documented_errors_in_russian(call, kind, message):
+    from hotline_cli import api
+
+    with pytest.raises(kind) as e:
+        call(api)
+    assert message in str(e.value)
+
+
+def test_a_missing_file_suggests_the_nearest_name(hl):
+    run = hl("triage", ROOT / "fixtures" / "expot.jsonl")
+    assert run.code == 2 and f"возможно, имелось в виду «{ROOT / 'fixtures' / 'export.jsonl'}»" in run.err

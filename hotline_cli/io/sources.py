@@ -81,7 +81,8 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
         try:
             st = os.stat(item)
         except FileNotFoundError:
-            yield item, "файл не найден" + (" (символическая ссылка никуда не ведёт)" if os.path.islink(item) else "")
+            yield item, "файл не найден" + (" (символическая ссылка никуда не ведёт)" if os.path.islink(item)
+                                            else _nearby(item))
             continue
         except (OSError, ValueError) as e:
             yield item, "файл не читается: " + (_os_error_ru(e) if isinstance(e, OSError) else str(e))
@@ -92,6 +93,19 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
             yield item, None  # a FIFO named on purpose (a pipe, <(…)) is read
         else:
             yield item, NOT_A_FILE
+
+
+def _nearby(path: str) -> str:
+    """«; возможно, имелось в виду «export.jsonl»» for a mistyped name whose folder exists."""
+    import difflib
+
+    folder, name = os.path.split(path)
+    try:
+        names = os.listdir(folder or ".")[:10_000]
+    except OSError:
+        return ""
+    near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return f"; возможно, имелось в виду «{os.path.join(folder, near[0])}»" if near else ""
 
 
 def _walk(folder: str) -> Iterator[tuple[str, str | None]]:
