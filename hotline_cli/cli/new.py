@@ -336,6 +336,12 @@ def run(source: str | None, output: str | None, case_id: str | None, channel: st
 def _may_write(target: str, source: str | None, force: bool, conv: Conversation) -> None:
     """An existing file other than the case being completed is replaced only with --force, or a «да»
     on a terminal — asked before the conversation, so that nothing typed is lost."""
+    from hotline_cli.io.atomic import OutputError, check_target
+
+    try:
+        check_target(target)  # a missing or read-only folder is said now, not after the whole conversation
+    except OutputError as e:
+        raise IntakeError(str(e)) from None
     if force or not os.path.exists(target):
         return
     if source is not None and os.path.exists(source) and os.path.samefile(target, source):
