@@ -290,3 +290,13 @@ def test_api_bad_arguments_raise_documented_errors_in_russian(call, kind, messag
 def test_a_missing_file_suggests_the_nearest_name(hl):
     run = hl("triage", ROOT / "fixtures" / "expot.jsonl")
     assert run.code == 2 and f"возможно, имелось в виду «{ROOT / 'fixtures' / 'export.jsonl'}»" in run.err
+
+
+def test_a_missing_file_is_said_once_on_a_terminal(tmp_path):
+    import pexpect
+
+    child = pexpect.spawn(str(Path(sys.executable).with_name("hotline")), ["triage", "expot.jsonl"], cwd=str(tmp_path),
+                          encoding="utf-8", timeout=30, env={"PATH": BIN, "LANG": "C.UTF-8"})
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2 and child.before.count("файл не найден") == 1

@@ -318,6 +318,8 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     if eml or fmt in ("table", "xlsx") or spec.gather:
         jobs = 1  # .eml files are written by this process; a table, a workbook, a gathered run are built whole
     tally = Tally(command)
+    # text for a person on the same terminal as the messages already shows each bad record: said once
+    tally.echo = not (fmt == "text" and output is None and sys.stdout.isatty() and sys.stderr.isatty())
     progress = output is not None or not sys.stdout.isatty()
     view = spec.all_view if options.get("all") and spec.all_view is not None else spec.view
     with open_output(output, binary=fmt == "xlsx", utf8=fmt in MACHINE_FORMATS) as out:
@@ -440,6 +442,7 @@ class Tally:
 
         self.counts = Counts(command)
         self.shown = False
+        self.echo = True  # bad records' lines on stderr (not when the text on the same terminal says them)
 
     @property
     def summary(self) -> Any:
@@ -475,6 +478,8 @@ class Tally:
     def _error(self, *lines: str) -> None:
         """Bad records' lines (already made safe: views.error_line). Written straight to
         stderr: click.echo asks isatty and flushes per line, 0.2 s a 1 000 lines."""
+        if not self.echo:
+            return
         if self.shown:
             sys.stderr.write("\r" + " " * 40 + "\r")
             self.shown = False
