@@ -15,6 +15,18 @@ from test_new import answer, finish, spawn
 KAZAN = ["Петрова Анна Сергеевна", "+7 903 555-12-34", "Казань", "40031822", "диагностика", "21.10"]
 
 
+def kazan_until_step_4(tmp_path, case_id, out):
+    """A terminal conversation up to step 4: one request with the conclusion «исправна», a fridge."""
+    c = spawn(tmp_path, "new", "--id", case_id, "--today", "20.11.2025", "-o", out)
+    for prompt, text in zip(["ФИО клиента", "Телефон клиента", "Город клиента", "Номер заявки в GSIS", "Тип заявки",
+                             "Дата заявки", "Заключение АСЦ в GSIS"], [*KAZAN, "исправна"]):
+        answer(c, prompt, text)
+    answer(c, "Номер заявки в GSIS", "")
+    answer(c, "сохраняется?", "да")
+    answer(c, "Что за техника?", "холодильник")
+    return c
+
+
 def off_terminal(hl, tmp_path, answers, *args):
     out = tmp_path / "case.json"
     run = hl("new", "--id", "T-1", "--today", "2025-11-20", "-o", out, *args, input="\n".join(answers) + "\n")
@@ -24,13 +36,7 @@ def off_terminal(hl, tmp_path, answers, *args):
 
 def test_a_list_with_one_typo_keeps_the_other_items(tmp_path):
     out = tmp_path / "case.json"
-    c = spawn(tmp_path, "new", "--id", "T-2", "--today", "20.11.2025", "-o", out)
-    for prompt, text in zip(["ФИО клиента", "Телефон клиента", "Город клиента", "Номер заявки в GSIS", "Тип заявки",
-                             "Дата заявки", "Заключение АСЦ в GSIS"], [*KAZAN, "исправна"]):
-        answer(c, prompt, text)
-    answer(c, "Номер заявки в GSIS", "")
-    answer(c, "сохраняется?", "да")
-    answer(c, "Что за техника?", "холодильник")
+    c = kazan_until_step_4(tmp_path, "T-2", out)
     answer(c, "Шаг 4: сколько АСЦ в городе клиента?", "1")
     answer(c, "Клиент намерен обратиться в суд", "суд, роспотребнадзр")
     answer(c, "«роспотребнадзр» — возможно, имелось в виду «обратиться в Роспотребнадзор»?", "да")
@@ -99,13 +105,7 @@ def test_back_goes_back_one_question(tmp_path):
 @pytest.mark.parametrize("count", ["²", "9" * 5000, "пять тысяч"])
 def test_a_number_that_is_not_one_is_asked_again(tmp_path, count):
     out = tmp_path / "case.json"
-    c = spawn(tmp_path, "new", "--id", "T-4", "--today", "20.11.2025", "-o", out)
-    for prompt, text in zip(["ФИО клиента", "Телефон клиента", "Город клиента", "Номер заявки в GSIS", "Тип заявки",
-                             "Дата заявки", "Заключение АСЦ в GSIS"], [*KAZAN, "исправна"]):
-        answer(c, prompt, text)
-    answer(c, "Номер заявки в GSIS", "")
-    answer(c, "сохраняется?", "да")
-    answer(c, "Что за техника?", "холодильник")
+    c = kazan_until_step_4(tmp_path, "T-4", out)
     answer(c, "Шаг 4: сколько АСЦ в городе клиента?", count)
     answer(c, "ожидается число", "2")
     answer(c, "Клиент намерен обратиться в суд", "")

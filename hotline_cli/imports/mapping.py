@@ -118,15 +118,12 @@ def load_mapping(path: str | None) -> Mapping:
         return Mapping()
     import tomllib
 
+    from hotline_cli.io.small import SmallFileError, read_small
+
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_MAPPING + 1)
-    except IsADirectoryError:
-        raise MappingError(f"{path}: это папка, а не файл сопоставления") from None
-    except OSError as e:
-        raise MappingError(f"{path}: файл сопоставления не читается: {e.strerror or e}") from None
-    if len(raw) > MAX_MAPPING:
-        raise MappingError(f"{path}: файл сопоставления больше 1 МБ — это не он")
+        raw = read_small(path, MAX_MAPPING, "файл сопоставления")
+    except SmallFileError as e:
+        raise MappingError(str(e)) from None
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

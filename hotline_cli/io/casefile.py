@@ -5,7 +5,6 @@ back atomically with every other case and every field as it was."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,17 +50,12 @@ class CaseFile:
 
 
 def read_case_file(path: str) -> CaseFile:
+    from hotline_cli.io.small import SmallFileError, read_small
+
     try:
-        if os.path.isdir(path):
-            raise CaseFileError(f"{path}: это папка: укажите файл дела")
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE + 1)
-    except FileNotFoundError:
-        raise CaseFileError(f"{path}: файл не найден") from None
-    except OSError as e:
-        raise CaseFileError(f"{path}: файл не читается: {e.strerror or e}") from None
-    if len(raw) > MAX_FILE:
-        raise CaseFileError(f"{path}: файл больше 512 МБ — это не файл дела")
+        raw = read_small(path, MAX_FILE, "файл дела")
+    except SmallFileError as e:
+        raise CaseFileError(str(e)) from None
     try:
         text = decode_bytes(raw, "utf-8")
     except JsonProblem as e:

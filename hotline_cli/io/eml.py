@@ -101,13 +101,12 @@ def read_draft(path: str) -> dict[str, Any]:
     import email
     import email.policy
 
+    from hotline_cli.io.small import SmallFileError, read_small
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(16 * 1024 * 1024 + 1)
-    except OSError as e:
-        raise DraftError(f"{path}: файл не читается: {e.strerror or e}") from None
-    if len(data) > 16 * 1024 * 1024:
-        raise DraftError(f"{path}: больше 16 МБ — это не черновик письма")
+        data = read_small(path, 16 * 1024 * 1024, "черновик письма")
+    except SmallFileError as e:
+        raise DraftError(str(e)) from None
     msg = email.message_from_bytes(data, policy=email.policy.default)
     if msg["Subject"] is None or msg["To"] is None and msg["Cc"] is None:
         raise DraftError(f"{path}: не похоже на письмо (нет темы или адресатов)")

@@ -34,13 +34,12 @@ class CalendarFile:
 def read_xmlcalendar(path: str) -> CalendarFile:
     import xml.etree.ElementTree as ET  # expat: no external entities, bounded entity expansion
 
+    from hotline_cli.io.small import SmallFileError, read_small
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(4 * 1024 * 1024 + 1)
-    except OSError as e:
-        raise CalendarFileError(f"{path}: файл не читается: {e.strerror or e}") from None
-    if len(data) > 4 * 1024 * 1024:
-        raise CalendarFileError(f"{path}: больше 4 МБ — это не календарь xmlcalendar")
+        data = read_small(path, 4 * 1024 * 1024, "календарь xmlcalendar")
+    except SmallFileError as e:
+        raise CalendarFileError(str(e)) from None
     try:
         root = ET.fromstring(data)
     except ET.ParseError as e:
