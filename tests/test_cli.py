@@ -57,3 +57,15 @@ def test_usage_errors_are_russian_and_exit_2():
 def test_python_m_runs_the_cli():
     a = _main("workdays", "add", "2025-10-31", "3", "--format", "json")
     assert a.returncode == 0 and json.loads(a.stdout)["date"] == "2025-11-06"
+
+
+def test_bare_hotline_lists_each_command_once_and_whole(hl):
+    out = hl(width=80).out
+    listed = [line.split()[0] for line in out.split("Команды:")[1].splitlines() if line.strip()]
+    assert listed == ["new", "triage", "log", "escalate", "followup", "agenda", "summarize", "audit", "import",
+                      "rules", "workdays"]
+    assert "…" not in out.replace("закрытие…", "") and "..." not in out.split("Команды:")[1]
+    assert out.count("triage") == 1
+    sub = hl("workdays", width=80).out
+    assert [line.split()[0] for line in sub.split("Команды:")[1].splitlines() if line.strip()] == [
+        "add", "between", "year", "import"]

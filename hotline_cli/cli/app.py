@@ -63,7 +63,7 @@ class RussianHelp:
         for name in self.list_commands(ctx):  # type: ignore[attr-defined]
             cmd = self.get_command(ctx, name)  # type: ignore[attr-defined]
             if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit=80)))
+                rows.append((name, cmd.get_short_help_str(limit=1000)))  # whole: never cut with «…»
         if rows:
             with formatter.section("Команды"):
                 formatter.write_dl(rows)
@@ -130,9 +130,19 @@ class Command(RussianHelp, click.Command):
         super().__init__(*args, **kw)
 
 
+# the commands in the order of a case's journey (bare `hotline` lists them so), and workdays' own
+ORDER = {"workdays": ("add", "between", "year", "import"),
+         None: ("new", "triage", "log", "escalate", "followup", "agenda", "summarize", "audit", "import", "rules",
+                "workdays")}
+
+
 class Group(RussianHelp, click.Group):
     command_class = Command
     group_class = type  # subgroups are Groups too (click: type means "same class")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        order = ORDER.get(self.name, ORDER[None]) if self.name == "workdays" else ORDER[None]
+        return sorted(super().list_commands(ctx), key=lambda n: (order.index(n) if n in order else len(order), n))
 
     def __init__(self, *args: Any, **kw: Any):
         kw.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
@@ -203,17 +213,7 @@ INPUT_HELP = ("INPUT — файл .json (дело или массив дел), .
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """hotline — решения и аудит по статье ГЛ «Клиент не согласен с заключением мастера,
-    что техника исправна».
-
-    \b
-    Команды для дела или выгрузки дел:
-      triage     ситуация, что делать и говорить оператору
-      escalate   следующее сообщение эксперта / агента Usedesk
-      followup   сроки (рабочие дни) и что пора сделать
-      summarize  итоговая консультация для GSIS
-      audit      проверка выгрузки на соответствие статье
-      workdays   производственный календарь РФ
-    """
+    что техника исправна». Справка по команде: hotline КОМАНДА --help."""
     if ctx.invoked_subcommand is None:  # bare `hotline`: the help, and status 0
         click.echo(ctx.get_help())
         ctx.exit(0)
@@ -616,7 +616,7 @@ def _run(command: str, *args: Any, **kw: Any) -> NoReturn:
     sys.exit(code)
 
 
-@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP, short_help="ситуация, что делать и говорить оператору")
 @batch_options
 def triage(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
            output: str | None, encoding: str, mask_pii: bool) -> None:
@@ -624,7 +624,7 @@ def triage(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, c
     _run("triage", inputs, fmt, today, config_path, output, encoding, mask_pii, {"excel": excel})
 
 
-@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP, short_help="сроки в рабочих днях и что пора сделать")
 @batch_options
 def followup(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
              output: str | None, encoding: str, mask_pii: bool) -> None:
@@ -633,7 +633,8 @@ def followup(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None,
     _run("followup", inputs, fmt, today, config_path, output, encoding, mask_pii, {"excel": excel})
 
 
-@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP,
+             short_help="следующий шаг эксперта или агента Usedesk и письмо")
 @batch_options
 @click.option("--engineer", metavar="EMAIL", default=None,
               help="Ответственный инженер (поверх списка ответственных из настроек).")
@@ -670,7 +671,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     return [c for v in values for c in v.split(",") if c.strip()]
 
 
-@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP, short_help="проверка выгрузки на соответствие статье")
 @batch_options
 @click.option("--select", multiple=True, metavar="КОДЫ", shell_complete=lambda c, p, i: _complete_codes(i),
               help="Проверять только эти правила (через запятую; префикс HL2 — все HL2xx).")
@@ -699,7 +700,7 @@ def audit(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, co
           "exit_zero": exit_zero, "all": all_cases, "report": report}, jobs=jobs or None)
 
 
-@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP)
+@cli.command(context_settings=CONTEXT, epilog=INPUT_HELP, short_help="итоговая консультация для GSIS")
 @batch_options
 def summarize(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
               output: str | None, encoding: str, mask_pii: bool) -> None:
@@ -952,9 +953,14 @@ def workday_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-@cli.group(cls=Group, context_settings=CONTEXT)
-def workdays() -> None:
+@cli.group(cls=Group, context_settings=CONTEXT, short_help="производственный календарь РФ",
+           invoke_without_command=True)
+@click.pass_context
+def workdays(ctx: click.Context) -> None:
     """Производственный календарь РФ: рабочие дни с переносами и рабочими субботами."""
+    if ctx.invoked_subcommand is None:  # bare `hotline workdays`: its help, and status 0
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
 def _calendar(config_path: str | None) -> Any:
@@ -989,7 +995,7 @@ def _calendar_call(fn: Callable[[], Any]) -> Any:
         raise click.BadParameter(str(e)) from None
 
 
-@workdays.command("add", context_settings=CONTEXT)
+@workdays.command("add", context_settings=CONTEXT, short_help="N-й рабочий день после даты")
 @click.argument("start", type=DATE, metavar="ДАТА")
 @click.argument("n", type=click.IntRange(min=0), metavar="N")  # N ≥ 0
 @workday_options
@@ -1002,7 +1008,7 @@ def workdays_add(start: date, n: int, fmt: str, config_path: str | None, output:
                 "provisional": any(cal.provisional(y) for y in range(start.year, end.year + 1))}, fmt, output)
 
 
-@workdays.command("between", context_settings=CONTEXT)
+@workdays.command("between", context_settings=CONTEXT, short_help="рабочих дней между двумя датами")
 @click.argument("start", type=DATE, metavar="ДАТА1")
 @click.argument("end", type=DATE, metavar="ДАТА2")
 @workday_options
@@ -1015,7 +1021,7 @@ def workdays_between(start: date, end: date, fmt: str, config_path: str | None, 
                 "provisional": any(cal.provisional(y) for y in range(lo.year, hi.year + 1))}, fmt, output)
 
 
-@workdays.command("year", context_settings=CONTEXT)
+@workdays.command("year", context_settings=CONTEXT, short_help="рабочие и нерабочие дни года")
 @click.argument("year", type=int, metavar="ГГГГ")
 @workday_options
 def workdays_year(year: int, fmt: str, config_path: str | None, output: str | None) -> None:
@@ -1031,7 +1037,7 @@ def workdays_year(year: int, fmt: str, config_path: str | None, output: str | No
                          for d in days]}, fmt, output)
 
 
-@workdays.command("import", context_settings=CONTEXT)
+@workdays.command("import", context_settings=CONTEXT, short_help="официальный календарь года из файла xmlcalendar")
 @click.argument("path", metavar="ФАЙЛ.xml")
 @click.option("--config", "config_path", envvar="HOTLINE_CONFIG", default=None, metavar="ФАЙЛ",
               help="Файл настроек, к переопределениям календаря которого добавить этот год.")
