@@ -69,10 +69,12 @@ def test_summary_totals_add_up(hl):
                                         num("дел только с предупреждениями"), num("дел без замечаний"))
     assert invalid + errors + warnings + clean == read
     files = [p for f in folders for p in ([f] if f.is_file() else f.rglob("*.json*"))]
-    inputs = sum(1 for p in files if p.suffix == ".json") + sum(
-        max(1, sum(1 for line in p.read_text(encoding="utf-8").splitlines() if line.strip()))
-        for p in files if p.suffix == ".jsonl")
+    empty = [p for p in files if not p.read_text(encoding="utf-8").strip()]  # an input that holds no record
+    inputs = sum(1 for p in files if p.suffix == ".json" and p not in empty) + sum(
+        sum(1 for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+        for p in files if p.suffix == ".jsonl" and p not in empty)
     assert read == inputs
+    assert num("входов без записей") == len(empty) == 1  # fixtures/broken/empty.json
     at = lines.index("По ситуациям при обращении (дел, без ошибок, находок):") + 1
     sit_lines = []
     while at < len(lines) and lines[at].startswith("  "):

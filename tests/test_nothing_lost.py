@@ -300,3 +300,12 @@ def test_a_missing_file_is_said_once_on_a_terminal(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 2 and child.before.count("файл не найден") == 1
+
+
+def test_an_empty_folder_is_an_unread_input_not_a_record(hl, tmp_path):
+    (tmp_path / "empty").mkdir()
+    run = hl("audit", tmp_path / "empty", ROOT / "fixtures" / "cases" / "r9_naumen.json", "--today", "2025-11-20",
+             "--statistics", "--format", "json")
+    s = json.loads(run.out)
+    assert (s["read"], s["unread_inputs"], s["invalid"], s["valid"]) == (1, 1, 0, 1)
+    assert run.code == 2  # the empty folder is still said, and still sets the status

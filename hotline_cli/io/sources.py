@@ -58,6 +58,10 @@ EMPTY_FILE = "пустой файл: нет ни одного дела"
 TABLE_FILE = ("это таблица ({what}), а не выгрузка дел: дела из таблиц GSIS и Naumen делает "
               "«hotline import --table ФАЙЛ --mapping import.example.toml»")
 TABLE_SUFFIXES = {".csv": "CSV", ".tsv": "CSV", ".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel"}
+# messages of an input that holds no record at all: counted as an unread input, not a record read
+INPUT_PROBLEMS = ("файл не найден", "файл не читается", "папка не читается", "это папка", "в папке нет файлов",
+                  "пустой файл", "пустой ввод", "это не файл выгрузки", "это не обычный файл", "пустое имя входа",
+                  "символическая ссылка", "это таблица", "ошибка чтения", "файл больше")
 NOT_A_FILE = "это не файл выгрузки (устройство или сокет): не читается"
 LONG_LINE = (f"строка длиннее {MAX_RECORD // (1024 * 1024)} МБ — не похожа на запись дела "
              "(файл без переводов строк?): пропущена")

@@ -337,6 +337,8 @@ def audit_summary(s: Summary | None) -> Iterator[str]:
     yield ""
     yield "Итого по выгрузке"
     yield f"  записей прочитано:                {s.read}"
+    if s.unread:
+        yield f"  входов без записей (не прочитаны): {s.unread}"
     yield f"  некорректных записей (HL001):     {s.invalid}"
     yield f"  дел с ошибками:                   {s.with_errors}"
     yield f"  дел только с предупреждениями:    {s.with_warnings}"

@@ -285,7 +285,8 @@ def statistics_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The summary as rows: the totals, each code, each breakdown."""
     rows: list[dict[str, Any]] = [
         {"section": "total", "key": k, "label": label, "cases": data[k]}
-        for k, label in (("read", "записей прочитано"), ("invalid", "некорректных записей"), ("valid", "дел"),
+        for k, label in (("read", "записей прочитано"), ("unread_inputs", "входов без записей"),
+                         ("invalid", "некорректных записей"), ("valid", "дел"),
                          ("with_errors", "дел с ошибками"), ("with_warnings_only", "дел только с предупреждениями"),
                          ("clean", "дел без замечаний"))]
     rows.append({"section": "total", "key": "compliant", "label": "соответствуют статье", "cases": data["valid"],

@@ -538,6 +538,7 @@ class Summary:
     channel, operator and expert. Mergeable: each worker process folds its own share."""
 
     read: int = 0
+    unread: int = 0  # inputs that hold no record at all
     invalid: int = 0
     with_errors: int = 0
     with_warnings: int = 0
@@ -549,9 +550,15 @@ class Summary:
     def add(self, error: str | None, findings: tuple[tuple[str, str], ...], situation: Any,
             facts: dict[str, Any] | None = None, ident: tuple[Any, str] | None = None) -> None:
         """Count one result by its meta: (stderr line or None, ((code, severity), …), situation, case
-        facts, (case id, source))."""
-        self.read += 1
+        facts, (case id, source)). An error line marked as an input's (a missing file, an empty folder)
+        is an unread input: no record was read from it."""
         per_rule = self.per_rule
+        if error is not None and type(error) is not str:  # the shell's InputProblem: a subclass of str
+            self.unread += 1
+            for c, _ in findings:
+                per_rule[c] = per_rule.get(c, 0) + 1
+            return
+        self.read += 1
         if error is not None:
             self.invalid += 1
             for c, _ in findings:
@@ -606,6 +613,7 @@ class Summary:
         for item in other.worst:  # its order among the whole run's cases is its worker's: ties may differ
             self._keep(item)
         self.read += other.read
+        self.unread += other.unread
         self.invalid += other.invalid
         self.with_errors += other.with_errors
         self.with_warnings += other.with_warnings
@@ -632,7 +640,8 @@ class Summary:
         """The summary as data (`--statistics`): every total, every code, every breakdown."""
         rate = round(self.compliant / self.valid, 4) if self.valid else None
         out: dict[str, Any] = {
-            "read": self.read, "invalid": self.invalid, "valid": self.valid, "with_errors": self.with_errors,
+            "read": self.read, "unread_inputs": self.unread, "invalid": self.invalid, "valid": self.valid,
+            "with_errors": self.with_errors,
             "with_warnings_only": self.with_warnings, "clean": self.clean, "compliant": self.compliant,
             "compliance_rate": rate,
             "rules": [{"code": c, "severity": CODES[c].severity, "title": CODES[c].title,

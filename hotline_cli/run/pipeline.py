@@ -14,7 +14,7 @@ from typing import Any
 from hotline_cli.io import writers
 from hotline_cli.io.contract import fast_reader, validate
 from hotline_cli.io.records import Record, RecordError
-from hotline_cli.io.sources import resolve
+from hotline_cli.io.sources import INPUT_PROBLEMS, resolve
 from hotline_cli.io.views import error_line
 from hotline_cli.procedure.calendar import CalendarError
 from hotline_cli.procedure.case import Case, ModelError, build_case
@@ -120,15 +120,31 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 50, 100)
 
 
+class InputProblem(str):
+    """The stderr line of an input that holds no record at all (a missing file, an empty folder):
+    counted as an unread input, not as a record read."""
+
+    __slots__ = ()
+
+
 def meta(r: Result) -> tuple[str | None, tuple[tuple[str, str], ...], Any, Any, tuple[Any, str] | None]:
     """What the shell counts of a result: (stderr line or None, findings as (code, severity),
     situation, the case's facts for the breakdowns, (case id, source))."""
     findings = tuple((x["code"], x["severity"]) for x in r.get("findings") or ())
     if "error" in r:
-        return error_line(r), findings, None, None, None
+        line = error_line(r)
+        e = r["error"]
+        if not e["path"] and e["message"].startswith(INPUT_PROBLEMS) and not _has_line(r["source"]):
+            return InputProblem(line), findings, None, None, None
+        return line, findings, None, None, None
     facts = r.get("case")
     origin = facts.get("origin") if isinstance(facts, dict) else None
     return None, findings, r.get("situation") or r.get("verdict"), facts, (r["case_id"], origin or r["source"])
+
+
+def _has_line(source: str) -> bool:
+    head, _, tail = source.rpartition(":")
+    return bool(head) and tail.isdigit()
 
 
 class Pipeline:
@@ -244,10 +260,11 @@ class Counts:
     records, whether an error-level finding exists, the command's summary (audit).
     Mergeable, so that each worker process folds its own share."""
 
-    __slots__ = ("read", "errors", "findings_error", "summary")
+    __slots__ = ("read", "unread", "errors", "findings_error", "summary")
 
     def __init__(self, command: str):
         self.read = 0
+        self.unread = 0  # inputs that hold no record (a missing file, an empty folder)
         self.errors = 0
         self.findings_error = False
         factory = COMMANDS[command].summary
@@ -256,7 +273,10 @@ class Counts:
     def add(self, m: tuple[Any, ...]) -> str | None:
         """Count one result; its stderr line, if it is an error."""
         error, findings, situation, facts, ident = m
-        self.read += 1
+        if isinstance(error, InputProblem):
+            self.unread += 1
+        else:
+            self.read += 1
         if error is not None:
             self.errors += 1
         if findings and not self.findings_error and any(sev == "error" for _, sev in findings):
@@ -267,6 +287,7 @@ class Counts:
 
     def merge(self, other: Counts) -> None:
         self.read += other.read
+        self.unread += other.unread
         self.errors += other.errors
         self.findings_error = self.findings_error or other.findings_error
         if self.summary is not None:
