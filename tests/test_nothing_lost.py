@@ -309,3 +309,25 @@ def test_an_empty_folder_is_an_unread_input_not_a_record(hl, tmp_path):
     s = json.loads(run.out)
     assert (s["read"], s["unread_inputs"], s["invalid"], s["valid"]) == (1, 1, 0, 1)
     assert run.code == 2  # the empty folder is still said, and still sets the status
+
+
+def test_workers_are_no_more_than_the_pieces_of_work(hl, here, monkeypatch):
+    """One record with --jobs 2: one worker process, not two (the pool counts its pieces first)."""
+    import concurrent.futures as cf
+
+    made = []
+    real = cf.ProcessPoolExecutor
+
+    class Spy(real):  # type: ignore[misc, valid-type]
+        def __init__(self, max_workers=None, **kw):
+            made.append(max_workers)
+            super().__init__(max_workers=max_workers, **kw)
+
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", Spy)
+    one = here / "one.jsonl"
+    one.write_text((here / "good4.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    run = hl("audit", one, "--jobs", "2", "--today", "2025-11-20", "--format", "jsonl", "--exit-zero")
+    assert len(run.jsonl()) == 1
+    from hotline_cli.cli import app
+
+    assert made == ([1] if app.usable_cores() > 1 else [])

@@ -94,16 +94,20 @@ def chunks_parallel(items: Iterable[Record | Block], job: Job, jobs: int, chunk_
     the input. However the run ends — done, an exception, Ctrl-C, SIGTERM — the workers
     are stopped before this returns: no orphan survives its parent."""
     import concurrent.futures as cf
+    import itertools
     import multiprocessing as mp
     from collections import deque
 
+    work = _work_items(items, chunk_size)
+    first = list(itertools.islice(work, jobs))  # no more workers than pieces of work: one block, one worker
+    jobs = max(1, min(jobs, len(first)))
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
                                   initargs=(job, os.getpid()))
     pending: deque[cf.Future[Chunk]] = deque()
     finished = False
     try:
-        for item in _work_items(items, chunk_size):
+        for item in itertools.chain(first, work):
             pending.append(pool.submit(_worker_chunk, item))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
