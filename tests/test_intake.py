@@ -54,6 +54,9 @@ def test_an_unknown_conclusion_is_step_2_never_situation_3(hl, tmp_path, said):
     assert "Вне ситуаций 1–5 — не хватает данных (правило R6)" in run.out
     assert "Проверить в GSIS заключение мастера по заявке № 40031822 и документы от АСЦ (шаг 2)" in run.out
     assert "Отчета от АСЦ на момент звонка нет" not in run.out and "Ситуация 3" not in run.out
+    triage = json.loads(hl("triage", tmp_path / "case.json", "--format", "jsonl").out)
+    assert triage["missing"] == [{"field": "/requests/0/conclusion",
+                                  "message": "не проверено заключение АСЦ по заявке № 40031822 в GSIS"}]
     # checked later: --from asks for the conclusion alone and decides again
     again = hl("new", "--from", tmp_path / "case.json", "--today", "2025-11-20", input="нет заключения\n")
     assert again.code == 0, again.err
@@ -67,6 +70,8 @@ def test_an_unknown_phone_is_absent_and_named_missing(hl, tmp_path):
     assert run.code == 0, run.err
     assert "phone" not in case["client"]
     assert "не знаю" not in run.out
+    triage = json.loads(hl("triage", tmp_path / "case.json", "--format", "jsonl").out)
+    assert [m["field"] for m in triage["missing"]] == ["/client/phone"]
 
 
 def test_the_city_gets_its_name_and_time_zone(hl, tmp_path):
