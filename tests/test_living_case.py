@@ -271,3 +271,23 @@ def test_the_agenda_workbook_has_real_dates(hl, tmp_path):
     rows = list(openpyxl.load_workbook(book, read_only=True).worksheets[0].iter_rows(min_row=2, values_only=True))
     assert rows and all(r[0].__class__.__name__ == "datetime" for r in rows)
     assert rows[0][0].strftime("%d.%m.%Y") == "29.10.2025"
+
+
+def test_the_next_step_after_the_engineers_answer_is_the_call_back(hl, tmp_path):
+    path = copy_case(tmp_path)
+    run = hl("log", path, "ответ инженера", "--at", "05.11 09:00", "--now", NOW)
+    assert ("Следующий шаг: Позвонить клиенту и разъяснить ответ инженера; непонятные формулировки и сложные "
+            "термины — попросить инженера изложить понятно для клиента.") in " ".join(run.out.split())
+
+
+def test_the_consultation_tells_the_claim_and_its_satisfaction(hl, tmp_path):
+    """A claim and its satisfaction in the expert stage (no consultation on record yet): each is a line of
+    «Описание заказчика», dated."""
+    path = copy_case(tmp_path)
+    hl("log", path, "ответ инженера", "--at", "31.10 09:00", "--now", NOW)
+    hl("log", path, "требование", "--demand", "возврат", "--at", "03.11 10:00", "--now", NOW)
+    hl("log", path, "требование удовлетворено", "--demand", "возврат", "--at", "05.11 10:00", "--now", NOW)
+    r = json.loads(hl("summarize", path, "--today", "2025-11-05", "--format", "jsonl").out)
+    lines = r["consultation"]["customer_description"].splitlines()
+    assert "03.11.2025 — клиент предъявил требование: возврат денег." in lines
+    assert "05.11.2025 — требование удовлетворено: возврат денег." in lines
