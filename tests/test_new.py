@@ -16,7 +16,7 @@ ENTRY = Path(sys.executable).with_name("hotline")
 
 
 def spawn(tmp_path, *args):
-    child = pexpect.spawn(str(ENTRY), [str(a) for a in args], cwd=str(tmp_path), encoding="utf-8", timeout=20,
+    child = pexpect.spawn(str(ENTRY), [str(a) for a in args], cwd=str(tmp_path), encoding="utf-8", timeout=90,
                           dimensions=(40, 100), env={"PATH": str(ENTRY.parent), "LANG": "C.UTF-8"})
     return child
 
