@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hotline_cli.imports.model import Part, email_key, name_key, phone_key
-from hotline_cli.imports.tables import Unused
 from hotline_cli.procedure.cities import known_city
 from hotline_cli.procedure.texts import fact_source
 
@@ -110,25 +109,6 @@ def _hash(key: str) -> int:
     from hashlib import blake2b
 
     return int.from_bytes(blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
-
-
-def merge(parts: list[Part]) -> tuple[list[Built], list[Unused]]:
-    """All parts in memory → the cases in order and the unused parts (see `Index`, `build`)."""
-    index = Index()
-    for p in parts:
-        index.add(p)
-    unused: list[Unused] = []
-    groups = index.groups()
-    cases = []
-    for members in groups:
-        why = index.is_case(members)
-        if why is None:
-            cases.append(members)
-            continue
-        unused.extend(Unused(parts[i].source, "; ".join([why, *parts[i].notes, *index.notes.get(i, ())]))
-                      for i in members)
-    built = [build([parts[i] for i in g], [n for i in g for n in index.notes.get(i, ())]) for g in cases]
-    return unique_ids(built), unused
 
 
 def build(members: list[Part], notes: list[str] | None = None) -> Built:
@@ -334,18 +314,3 @@ def _missing(case: dict[str, Any]) -> list[tuple[str, str]]:
         if "type" not in r:
             out.append((f"/requests/{i}/type", fact_source(f"/requests/{i}/type") or ""))
     return out
-
-
-def unique_ids(built: list[Built]) -> list[Built]:
-    """Cases in order (by the first contact, then id); two that would get one id (the same request
-    named by two calls…) keep them apart: the later gets «-2»."""
-    built.sort(key=lambda b: (_instant_text(b.case.get("opened_at")), b.case["case_id"]))
-    seen: dict[str, int] = {}
-    for b in built:
-        cid = b.case["case_id"]
-        n = seen.get(cid, 0) + 1
-        seen[cid] = n
-        if n > 1:
-            b.case["case_id"] = f"{cid}-{n}"
-            b.case = _ordered(b.case)
-    return built
