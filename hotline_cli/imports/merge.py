@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from hotline_cli.imports.model import Part, email_key, name_key, phone_key
 from hotline_cli.procedure.cities import known_city
-from hotline_cli.procedure.texts import fact_source
 
 DEFAULT_ZONE = "Europe/Moscow"
 KIND_ORDER = {"contact": 0, "client_ticket": 0, "row": 1, "our_ticket": 2}  # whose facts come first
@@ -26,7 +25,6 @@ KIND_ORDER = {"contact": 0, "client_ticket": 0, "row": 1, "our_ticket": 2}  # wh
 @dataclass
 class Built:
     case: dict[str, Any]
-    missing: list[tuple[str, str]] = field(default_factory=list)  # (JSON Pointer, where it usually comes from)
     notes: list[str] = field(default_factory=list)
 
 
@@ -187,7 +185,6 @@ def _case(anchors: list[Part], members: list[Part]) -> Built:
         case["events"] = events
     case["source"] = "; ".join(dict.fromkeys(p.source for p in ordered))
     b.case = _ordered(case)
-    b.missing = _missing(b.case)
     return b
 
 
@@ -301,16 +298,3 @@ ORDER = ("case_id", "opened_at", "channel", "client", "product", "city", "reques
 
 def _ordered(case: dict[str, Any]) -> dict[str, Any]:
     return {k: case[k] for k in ORDER if k in case}
-
-
-def _missing(case: dict[str, Any]) -> list[tuple[str, str]]:
-    out = []
-    for ptr in ("/opened_at", "/channel", "/client/name", "/product/category", "/city/name"):
-        head, _, tail = ptr.strip("/").partition("/")
-        have = case.get(head) if not tail else (case.get(head) or {}).get(tail)
-        if have in (None, ""):
-            out.append((ptr, fact_source(ptr) or ""))
-    for i, r in enumerate(case.get("requests", ())):
-        if "type" not in r:
-            out.append((f"/requests/{i}/type", fact_source(f"/requests/{i}/type") or ""))
-    return out

@@ -45,20 +45,21 @@ class Report:
                 late = [e for e in b.case.get("events", ()) if e["at"][:10] > today.isoformat()]
                 self.lines.extend(f"{cid}: событие {e['type']} {e['at']} позже --today {today.isoformat()} "
                                   f"({e['source']})" for e in late)
-            problems = list(b.missing)
-            err = validate(b.case)
+            err = validate(b.case)  # the contract says what is missing, with where it usually comes from
             if err is not None:
-                known = {ptr for ptr, _ in problems}
-                for d in [{"path": err.path, "message": err.message}, *(err.details or ())]:
-                    if d["path"] not in known:
-                        problems.append((d["path"], d["message"]))
-            if problems:
                 self.incomplete += 1
-                self.lines.extend(f"{cid}: нет {ptr}: {hint}" if hint.startswith("нуж") or not hint
-                                  else f"{cid}: {ptr}: {hint}" for ptr, hint in problems)
+                self.lines.extend(f"{cid}: {_said(d['path'], d['message'])}"
+                                  for d in [{"path": err.path, "message": err.message}, *(err.details or ())])
             else:
                 self.complete += 1
             yield b.case
+
+
+def _said(path: str, message: str) -> str:
+    """«нет /product/category: нужна таблица заявок GSIS (…)» for a missing field; else «/path: message»."""
+    if message.startswith("нет обязательного поля") and "; " in message:
+        return f"нет {path}: {message.split('; ', 1)[1]}"
+    return f"{path}: {message}" if path else message
 
 
 def execute(usedesk: list[str], tables: list[str], mapping: Mapping, hpcc_manager: str | None,
