@@ -63,12 +63,14 @@ def read_case_file(path: str) -> CaseFile:
     if not text.strip():
         raise CaseFileError(f"{path}: пустой файл")
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    if path.lower().endswith(".jsonl") or (len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines)
-                                           and _each_parses(lines)):
+    jsonl = path.lower().endswith(".jsonl")
+    if jsonl or (len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines)):
         try:
             return CaseFile(path, "lines", [parse_json(ln) for ln in lines])
         except JsonProblem as e:
-            raise CaseFileError(f"{path}: {e.message}") from None
+            if jsonl:
+                raise CaseFileError(f"{path}: {e.message}") from None
+            # not JSON Lines after all: a pretty-printed document whose lines all start with «{»
     try:
         doc = parse_json(text)
     except JsonProblem as e:
@@ -76,15 +78,6 @@ def read_case_file(path: str) -> CaseFile:
     if isinstance(doc, list):
         return CaseFile(path, "array", doc)
     return CaseFile(path, "object", [doc])
-
-
-def _each_parses(lines: list[str]) -> bool:
-    try:
-        for ln in lines:
-            parse_json(ln)
-    except JsonProblem:
-        return False
-    return True
 
 
 def write_case_file(cf: CaseFile) -> None:
