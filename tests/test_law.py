@@ -185,3 +185,11 @@ def test_a_broken_calendar_file_is_said_in_one_line(hl, tmp_path):
     path.write_text('<calendar year="2028"><days><day d="13.40" t="1"/></days></calendar>', encoding="utf-8")
     run = hl("workdays", "import", path)
     assert run.code == 2 and "d=\"13.40\" — не дата «ММ.ДД» 2028 года" in run.err
+
+
+def test_the_calendar_section_never_replaces_its_input(hl, tmp_path):
+    path = tmp_path / "2028.xml"
+    path.write_text(xml(2028, ["01.01"], []), encoding="utf-8")
+    before = path.read_bytes()
+    run = hl("workdays", "import", path, "-o", path)
+    assert run.code == 2 and "это один из входных файлов" in run.err and path.read_bytes() == before

@@ -839,7 +839,7 @@ def import_cases(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path
     if tables and not mapping.tables:
         raise Problem("для --table нужен файл сопоставления с разделами [[table]]: --mapping import.example.toml")
     settings = _load_settings(config_path)
-    _refuse_output_over_input(output, [*usedesk, *tables, *([mapping_path] if mapping_path else [])])
+    guard_outputs({"--output": output}, [*usedesk, *tables, *([mapping_path] if mapping_path else [])])
     report = importing.execute(list(usedesk), list(tables), mapping, settings.hpcc_manager, encoding)
     try:
         with open_output(output, binary=True) as out:
@@ -1051,6 +1051,7 @@ def workdays_import(path: str, config_path: str | None, output: str | None) -> N
     from hotline_cli.io.xmlcalendar import CalendarFileError, read_xmlcalendar
     from hotline_cli.procedure.calendar import ProductionCalendar
 
+    guard_outputs({"--output": output}, [path, *([config_path] if config_path else [])])
     try:
         official = read_xmlcalendar(path)
     except CalendarFileError as e:
