@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from hotline_cli.procedure.case import one_line as _one_line
+
 # C0/C1 controls (tab and newline kept), DEL, line separators, lone surrogates, and the
 # format characters that reorder or hide text: bidi embeddings, overrides and isolates
 # (U+202A–U+202E, U+2066–U+2069), zero-width characters and marks (U+200B–U+200F,
@@ -25,9 +27,9 @@ def safe_text(s: str) -> str:
 
 
 def one_line(s: str) -> str:
-    """A value shown on one line: its line breaks shown as escapes, not obeyed."""
-    s = safe_text(s)
-    return s.replace("\r", "\\r").replace("\n", "\\n") if ("\n" in s or "\r" in s) else s
+    """A value shown on one line: what a terminal would act on escaped, its line breaks shown, not obeyed
+    (the core's one-line rule, which messages and consultations use too)."""
+    return _one_line(safe_text(s))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
