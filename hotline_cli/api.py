@@ -58,10 +58,10 @@ def _date(today: date | str | None) -> date | None:
 def _command(command: Any) -> str:
     if command in COMMANDS:
         return str(command)
-    import difflib
+    from hotline_cli.io.answers import nearest
 
-    near = difflib.get_close_matches(str(command), COMMANDS, n=1)
-    hint = f"; возможно, имелось в виду «{near[0]}»" if near else ""
+    near = nearest(str(command), COMMANDS)
+    hint = f"; возможно, имелось в виду «{near}»" if near else ""
     raise ValueError(f"нет команды «{command}»{hint}; команды: {', '.join(COMMANDS)}")
 
 
