@@ -317,9 +317,8 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
         jobs = usable_cores()
     if eml or fmt in ("table", "xlsx") or spec.gather:
         jobs = 1  # .eml files are written by this process; a table, a workbook, a gathered run are built whole
-    tally = Tally(command)
     # text for a person on the same terminal as the messages already shows each bad record: said once
-    tally.echo = not (fmt == "text" and output is None and sys.stdout.isatty() and sys.stderr.isatty())
+    tally = Tally(command, echo=not (fmt == "text" and output is None and sys.stdout.isatty() and sys.stderr.isatty()))
     progress = output is not None or not sys.stdout.isatty()
     view = spec.all_view if options.get("all") and spec.all_view is not None else spec.view
     with open_output(output, binary=fmt == "xlsx", utf8=fmt in MACHINE_FORMATS) as out:
@@ -437,12 +436,12 @@ class Tally:
     to stderr; shows progress on a terminal's stderr for long runs (never on stdout, never
     when piped)."""
 
-    def __init__(self, command: str):
+    def __init__(self, command: str, echo: bool = True):
         from hotline_cli.run.pipeline import Counts
 
         self.counts = Counts(command)
         self.shown = False
-        self.echo = True  # bad records' lines on stderr (not when the text on the same terminal says them)
+        self.echo = echo  # bad records' lines on stderr (not when the text on the same terminal says them)
 
     @property
     def summary(self) -> Any:
