@@ -293,6 +293,12 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     report = options.pop("report", None)
     statistics = options.pop("statistics", False)
     exit_zero = options.pop("exit_zero", False)
+    compare_with = options.pop("compare", None)
+    waivers_file = options.pop("waivers_file", None)
+    if waivers_file:
+        options["waivers"] = _load_waivers(waivers_file, today)
+    if report:
+        options["drill"] = True
     if options.pop("excel", False):
         if fmt != "csv":
             raise Problem("--excel — для --format csv (таблица для Excel: «;» и UTF-8 с BOM)")
@@ -308,7 +314,8 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     names = list(inputs) or ["-"]
     if report is not None and not report.lower().endswith((".html", ".htm")):
         raise Problem(f"--report {report}: отчёт — страница HTML; укажите файл .html")
-    guard_outputs({"--output": output, "--report": report, "--eml": eml}, names)
+    guard_outputs({"--output": output, "--report": report, "--eml": eml}, names + [
+        x for x in (compare_with, waivers_file) if x])
     if names == ["-"] and sys.stdin.isatty():
         say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
     if jobs is None:  # auto: every usable core for a large export
@@ -321,6 +328,10 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     tally = Tally(command, echo=not (fmt == "text" and output is None and sys.stdout.isatty() and sys.stderr.isatty()))
     progress = output is not None or not sys.stdout.isatty()
     view = spec.all_view if options.get("all") and spec.all_view is not None else spec.view
+    if report:
+        from hotline_cli.run.month import Drill
+
+        tally.drill = Drill(_folder_of(report))
     with open_output(output, binary=fmt == "xlsx", utf8=fmt in MACHINE_FORMATS) as out:
         sink: Any
         pipe = PipeGuard(report is not None and output is None)  # the report outlives a reader who left
@@ -348,8 +359,12 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
             else:
                 for frag, _meta in tally.watch(pairs, progress):
                     pipe.run(sink.write, frag)
+        if tally.summary is not None:
+            the_month(tally.summary, names, job, encoding, compare_with, options.get("waivers"))
         if fmt == "xlsx":
             sink.close(tally.summary)
+            for line in sink.warnings:
+                say(f"hotline: предупреждение: {line}")
         elif statistics and tally.summary is not None:
             pipe.run(writers.write_statistics, out, fmt, tally.summary.as_dict(), spec.trailer(tally.summary),
                      job.width)
@@ -357,7 +372,12 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
             pipe.run(sink.close, spec.trailer(tally.summary))
     s = tally.summary
     if report and s is not None:
-        write_report(report, s.as_dict(), today, names)
+        data = s.as_dict()
+        try:
+            data["drill"] = tally.drill.lists(data, s.dropped)
+        finally:
+            tally.drill.close()
+        write_report(report, data, today, names)
     if pipe.closed:
         raise PipeClosed()
     if s is not None and fmt != "text" and sys.stderr.isatty():
@@ -387,6 +407,49 @@ class PipeGuard:
                 raise
             self.closed = True
             _quiet_stdout()
+
+
+def _folder_of(path: str) -> str | None:
+    folder = os.path.dirname(os.path.abspath(path))
+    return folder if os.path.isdir(folder) else None
+
+
+def _load_waivers(path: str, today: date | None) -> Any:
+    from hotline_cli.io.waivers import WaiverError, load
+    from hotline_cli.procedure.audit import CODES
+
+    try:
+        return load(path, set(CODES), today or date.today())
+    except WaiverError as e:
+        raise Problem(str(e)) from None
+
+
+def the_month(s: Any, names: list[str], job: Any, encoding: str, compare_with: str | None,
+              waivers: dict[Any, Any] | None) -> None:
+    """What the summary needs beyond the run's own counts: the same case given twice settled,
+    the waivers applied and unused, the previous period compared."""
+    from hotline_cli.procedure import month
+    from hotline_cli.procedure.audit import CODES, DIMENSIONS
+    from hotline_cli.run.month import PreviousError, previous, settle_duplicates
+
+    for line in settle_duplicates(s, names, job, encoding):
+        say(f"hotline: предупреждение: {line}")
+    if waivers is not None:
+        used = [w for w in waivers.values() if (w.case_id, w.code) in s.waivers_used]
+        s.extra["waivers"] = {
+            "applied": [dict(w.as_dict(), case_id=w.case_id, code=w.code, title=CODES[w.code].title)
+                        for w in used],
+            "unused": [dict(w.as_dict(), case_id=w.case_id, code=w.code, where=w.where)
+                       for w in month.unused(waivers.values(), s.waivers_used)]}
+        for w in s.extra["waivers"]["unused"]:
+            say(f"hotline: предупреждение: {w['where']}: снятие {w['code']} для дела {w['case_id']} не совпало ни с "
+                "одной находкой (дела нет в выгрузке или правило не сработало)")
+    if compare_with:
+        try:
+            before = previous(compare_with, job, encoding)
+        except PreviousError as e:
+            raise Problem(str(e)) from None
+        s.extra["compare"] = month.compare(s.as_dict(), before, DIMENSIONS)
 
 
 def write_report(path: str, data: dict[str, Any], today: date | None, names: list[str]) -> None:
@@ -440,6 +503,7 @@ class Tally:
         from hotline_cli.run.pipeline import Counts
 
         self.counts = Counts(command)
+        self.drill: Any = None  # run.month.Drill: the cases' lines for the report's drill-down
         self.shown = False
         self.echo = echo  # bad records' lines on stderr (not when the text on the same terminal says them)
 
@@ -452,10 +516,14 @@ class Tally:
         """(fragment, meta) pairs of one process, passed through."""
         show = progress and sys.stderr.isatty()
         add = self.counts.add
+        drill = self.counts.drill
         for pair in pairs:
             error = add(pair[1])
             if error is not None:
                 self._error(error)
+            if drill and self.drill is not None:
+                self.drill.write(drill)
+                drill.clear()
             if show and self.counts.read % 5000 == 0:
                 self._progress()
             yield pair
@@ -467,6 +535,8 @@ class Tally:
         for chunk in chunks:
             before = self.counts.read
             self.counts.merge(chunk.counts)
+            if self.drill is not None:
+                self.drill.write(chunk.counts.drill)
             if chunk.error_lines:
                 self._error(*chunk.error_lines)
             if show and self.counts.read // 5000 != before // 5000:
@@ -687,16 +757,23 @@ def _codes(values: tuple[str, ...]) -> list[str]:
               help="В строках csv и table — и дела без замечаний (строка без кода): долю соответствия можно "
                    "посчитать по самим строкам.")
 @click.option("--report", metavar="ФАЙЛ.html", default=None,
-              help="Записать отчёт для просмотра: одна страница HTML с цифрами, графиками и делами с самыми "
-                   "серьёзными находками (без сети).")
+              help="Записать отчёт для просмотра: одна страница HTML с цифрами, графиками, сроками, людьми и "
+                   "делами за каждой строкой графика (без сети).")
+@click.option("--compare", "compare_with", metavar="ПРЕДЫДУЩАЯ", default=None, type=click.Path(exists=True),
+              help="Сравнить с прошлым периодом: его выгрузка или сохранённый итог (--statistics --format json).")
+@click.option("--waivers", metavar="ФАЙЛ", default=None, type=click.Path(dir_okay=False),
+              help="Снятые находки (TOML или CSV: дело, код, причина, кто, дата): не считаются против "
+                   "соответствия и показаны отдельно.")
 def audit(inputs: tuple[str, ...], fmt: str, excel: bool, today: date | None, config_path: str | None,
           output: str | None, encoding: str, mask_pii: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-          jobs: int | None, statistics: bool, exit_zero: bool, all_cases: bool, report: str | None) -> None:
+          jobs: int | None, statistics: bool, exit_zero: bool, all_cases: bool, report: str | None,
+          compare_with: str | None, waivers: str | None) -> None:
     """Проверка выгрузки дел на соответствие статье: правила HL001–HL304, находки по делам
     и итог для супервайзера. Код выхода 1 — есть находки уровня «ошибка»."""
     _run("audit", inputs, fmt, today, config_path, output, encoding, mask_pii,
          {"select": _codes(select), "ignore": _codes(ignore), "excel": excel, "statistics": statistics,
-          "exit_zero": exit_zero, "all": all_cases, "report": report}, jobs=jobs or None)
+          "exit_zero": exit_zero, "all": all_cases, "report": report, "compare": compare_with,
+          "waivers_file": waivers}, jobs=jobs or None)
 
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP, short_help="итоговая консультация для GSIS")

@@ -15,7 +15,8 @@ from hotline_cli.io.safe import safe_text
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.audit import CODES
 
-CHARTS = (("week", "Доля соответствующих дел по неделям"), ("situation", "По ситуациям при обращении"),
+CHARTS = (("month", "Доля соответствующих дел по месяцам"), ("week", "Доля соответствующих дел по неделям"),
+          ("situation", "По ситуациям при обращении"),
           ("channel", "По каналам"), ("city", "По городам"), ("category", "По технике"),
           ("operator", "По операторам (этап ГЛ)"), ("expert", "По экспертам (этап эксперта и консультация)"))
 
@@ -24,25 +25,51 @@ def _percent(rate: float | None) -> str:
     return f"{100 * rate:.0f} %" if rate is not None else "—"
 
 
+def _day(iso: str | None) -> str:
+    return texts.ru_date(date.fromisoformat(iso)) if iso else "—"
+
+
 def context(data: dict[str, Any], as_of: str | None, sources: list[str], version: str) -> dict[str, Any]:
+    from hotline_cli.procedure import month
+
+    drill = data.get("drill") or {}
     codes = [dict(r, label=f"{r['code']} {r['title']}", shown=str(r["findings"]),
                   kind="error" if r["severity"] == "error" else "warning")
              for r in data["rules"] if r["findings"]]
+    listed = {r["key"]: r.get("cases_listed") or [] for r in drill.get("code") or ()}
+    for r in codes:
+        r["cases_listed"] = listed.get(r["code"], [])
     breakdowns = []
     for dimension, title in CHARTS:
-        rows = data[f"by_{dimension}"]
+        rows = drill.get(dimension) or month.capped(data[f"by_{dimension}"])
         if dimension in ("operator", "expert") and all(r["key"] is None for r in rows):
             continue  # the export names nobody
+        if dimension in ("week", "month"):
+            rows = sorted(rows, key=lambda r: str(r["key"]))  # time runs down the page
         if rows:
-            breakdowns.append({"dimension": dimension, "title": title,
+            breakdowns.append({"dimension": dimension, "title": title, "total": len(data[f"by_{dimension}"]),
                                "rows": [dict(r, shown=f"{_percent(r['compliance_rate'])} из {r['cases']}")
                                         for r in rows]})
+    period = data.get("period") or {}
     as_of_ru = texts.ru_date(date.fromisoformat(as_of)) if as_of else "сегодня"
+    worst = drill.get("worst") or [dict(w, case=None) for w in data["worst"]]
+    d = data["deadlines"]
+    deadlines = [("всего", d["overall"])] + [(r["label"], r) for r in d["by_month"]]
+    people = {role: sorted(cards, key=lambda p: (p["compliance_rate"] if p["compliance_rate"] is not None else 2,
+                                                 -p["cases"]))[:month.SHOWN]
+              for role, cards in data["scorecards"].items() if any(p["key"] is not None for p in cards)}
+    matrix_codes = sorted({c for cards in people.values() for p in cards for c in p["codes"]})
     return {"s": data, "rate": _percent(data["compliance_rate"]), "codes": codes,
             "codes_max": max((r["findings"] for r in codes), default=1), "breakdowns": breakdowns,
-            "worst": data["worst"], "findings_total": sum(r["findings"] for r in data["rules"]),
+            "worst": worst, "findings_total": sum(r["findings"] for r in data["rules"]),
             "as_of_ru": as_of_ru, "sources": ", ".join(sources), "version": version,
-            "titles": {c: CODES[c].title for c in CODES}}
+            "titles": {c: CODES[c].title for c in CODES}, "period": period, "day": _day, "pct": _percent,
+            "first": _day(period.get("first")), "last": _day(period.get("last")),
+            "deadlines": deadlines, "experts_deadlines": d["by_expert"][:month.SHOWN], "people": people,
+            "matrix_codes": matrix_codes, "compare": data.get("compare"), "arrow": month.arrow,
+            "signed": month.signed, "waivers": data.get("waivers"), "duplicates": data.get("duplicates") or [],
+            "invalid": drill.get("invalid") or [], "severity": texts.SEVERITY_RU, "shown_max": month.SHOWN,
+            "per_row": 20, "roles": {"operator": "Операторы (этап ГЛ)", "expert": "Эксперты (этап эксперта)"}}
 
 
 def render(data: dict[str, Any], as_of: str | None, sources: list[str], version: str) -> str:

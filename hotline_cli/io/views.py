@@ -329,42 +329,111 @@ def audit_error_text(r: Result) -> Iterator[str]:
         yield f"  {x['code']} {texts.SEVERITY_RU[x['severity']]}: некорректная запись"
 
 
+def _pct(rate: float | None) -> str:
+    return f"{100.0 * rate:.0f} %" if rate is not None else "—"
+
+
 def audit_summary(s: Summary | None) -> Iterator[str]:
     if s is None:
         return
-    valid = s.read - s.invalid
+    from hotline_cli.procedure import month
+    from hotline_cli.procedure.audit import CODES  # the audit's module: loaded by audit runs only
+
+    data = s.as_dict()
+    valid = data["valid"]
     share = f"{100.0 * s.compliant / valid:.1f} %" if valid else "—"
+    period = data["period"]
     yield ""
-    yield "Итого по выгрузке"
+    yield "Итого по выгрузке" + (f" за {_d(period['first'])}–{_d(period['last'])}" if period["first"] else "")
     yield f"  записей прочитано:                {s.read}"
     if s.unread:
         yield f"  входов без записей (не прочитаны): {s.unread}"
     yield f"  некорректных записей (HL001):     {s.invalid}"
+    if s.repeated:
+        yield f"  повторы дел (не посчитаны):       {s.repeated}"
     yield f"  дел с ошибками:                   {s.with_errors}"
     yield f"  дел только с предупреждениями:    {s.with_warnings}"
     yield f"  дел без замечаний:                {s.clean}"
     yield f"  соответствуют статье (без ошибок): {s.compliant} из {valid} ({share})"
-    if s.per_rule:
-        from hotline_cli.procedure.audit import CODES  # the audit's module: loaded by audit runs only
-
+    if s.per_rule or s.waived:
         yield "По правилам:"
-        for code, n in sorted(s.per_rule.items()):
+        for code in sorted(set(s.per_rule) | set(s.waived)):
             c = CODES[code]
-            yield f"  {code} {texts.SEVERITY_RU[c.severity]:<14} {n:>7}  {c.title}"
-    data = s.as_dict()
+            n = s.per_rule.get(code, 0)
+            waived = f" (+{s.waived[code]} снято)" if s.waived.get(code) else ""
+            yield f"  {code} {texts.SEVERITY_RU[c.severity]:<14} {n:>7}  {c.title}{waived}"
+    yield from deadline_lines(data["deadlines"]["overall"], "Сроки статьи:")
     for dimension, title in BREAKDOWNS:
         rows = data[f"by_{dimension}"]
         if not rows or (dimension in ("operator", "expert") and all(r["key"] is None for r in rows)):
             continue
         yield f"{title} (дел, без ошибок, находок):"
-        for r in rows:
-            share = f"{100.0 * r['compliance_rate']:.0f} %" if r["compliance_rate"] is not None else "—"
-            yield f"  {one_line(str(r['label']))}: {r['cases']}, {r['compliant']} ({share}), {r['findings']}"
+        for r in month.capped(rows) if dimension not in ("week", "month") else rows:
+            yield f"  {one_line(str(r['label']))}: {r['cases']}, {r['compliant']} ({_pct(r['compliance_rate'])}), " \
+                  f"{r['findings']}"
+    waivers = data.get("waivers")
+    if waivers and waivers["applied"]:
+        yield "Снятые находки (не считаются против соответствия):"
+        for w in waivers["applied"]:
+            who = ", ".join(x for x in (w["by"], _d(w["date"]) if w["date"] else "") if x)
+            yield f"  {one_line(w['case_id'])} {w['code']}: {one_line(w['reason'])}" + (f" ({one_line(who)})"
+                                                                                        if who else "")
+    if data.get("compare"):
+        yield from compare_lines(data["compare"])
 
 
-BREAKDOWNS = (("situation", "По ситуациям при обращении"), ("week", "По неделям обращения"),
-              ("channel", "По каналам"), ("category", "По технике"), ("city", "По городам"),
-              ("operator", "По операторам (находки ГЛ)"), ("expert", "По экспертам (находки этапа эксперта)"))
+def deadline_lines(d: dict[str, Any], title: str) -> Iterator[str]:
+    p, e = d["client_promise"], d["engineer"]
+    if not (p["met"] + p["missed"] + p["pending"] + e["cycles"]):
+        return
+    yield title
+    median = f", медиана {p['median_days']} раб. дн." if p["median_days"] is not None else ""
+    yield f"  обещание клиенту (3 рабочих дня) выполнено: {_pct(p['rate'])} ({p['met']} из " \
+          f"{p['met'] + p['missed']}; ещё идёт: {p['pending']}){median}"
+    yield f"  инженер ответил в срок: {_pct(e['rate'])} циклов ({e['in_time']} из {e['in_time'] + e['late']}; " \
+          f"ещё идёт: {e['pending']})"
+    for key, what in (("re_requests", "повторный запрос на следующий рабочий день"),
+                      ("delay_calls", "звонок клиенту о задержке на следующий рабочий день")):
+        x = d[key]
+        if x["due"]:
+            yield f"  {what}: {_pct(x['rate'])} ({x['on_time']} из {x['due']})"
+    c = d["days_to_close"]
+    if c["closed"]:
+        yield f"  до закрытия: медиана {c['median']} раб. дн., 90 % дел — не дольше {c['p90']} раб. дн. " \
+              f"(закрыто {c['closed']})"
+
+
+def compare_lines(c: dict[str, Any]) -> Iterator[str]:
+    from hotline_cli.procedure.month import arrow, signed
+
+    period = c.get("period") or {}
+    since = f" ({_d(period.get('first'))}–{_d(period.get('last'))})" if period.get("first") else ""
+    yield f"Динамика к прошлому периоду{since}:"
+    for f in c["headline"]:
+        if f["previous"] is None and f["current"] is None:
+            continue
+        shown = [_pct(v) if f["unit"] else ("—" if v is None else str(v)) for v in (f["previous"], f["current"])]
+        how = f"{arrow(f['change'])} {signed(f['change'], f['unit'])}" if f["change"] is not None else "—"
+        yield f"  {f['label']}: {shown[0]} → {shown[1]} ({how})"
+    if c["rules"]:
+        yield "  по правилам (находок было → стало):"
+        for r in c["rules"]:
+            yield f"    {r['code']} {r['previous']} → {r['current']} ({signed(r['change'])})  {r['title']}"
+    for dimension, title in BREAKDOWNS:
+        rows = [r for r in c.get(f"by_{dimension}") or () if r["change"] is not None]
+        if not rows or (dimension in ("operator", "expert") and all(r["key"] is None for r in rows)):
+            continue
+        yield f"  {title.lower()} (доля без ошибок было → стало, худшие изменения первыми):"
+        for r in rows[:SHOWN_CHANGES]:
+            yield f"    {one_line(str(r['label']))}: {_pct(r['previous_rate'])} → {_pct(r['current_rate'])} " \
+                  f"({signed(r['change'], 'п. п.')})"
+
+
+SHOWN_CHANGES = 10
+BREAKDOWNS = (("situation", "По ситуациям при обращении"), ("month", "По месяцам обращения"),
+              ("week", "По неделям обращения"), ("channel", "По каналам"), ("category", "По технике"),
+              ("city", "По городам"), ("operator", "По операторам (находки ГЛ)"),
+              ("expert", "По экспертам (находки этапа эксперта)"))
 
 AUDIT_COLUMNS = ["case_id", "source", "situation", "code", "severity", "message"]
 

@@ -118,11 +118,17 @@ def fragment(r: dict[str, Any], fmt: str, view: View, width: int = DEFAULT_WIDTH
         return dumps(r) + "\n"
     if fmt == "json":
         return dumps(r)
-    if fmt in ("csv", "csv-excel"):
+    if fmt == "csv":
         buf = io.StringIO()
         w = csv_writer(buf, fmt)
         for row in view.rows(r):
             w.writerow(cells(row, view.columns))
+        return buf.getvalue()
+    if fmt == "csv-excel":  # for people in Excel: what the table and the workbook show, in Russian
+        buf = io.StringIO()
+        w = csv_writer(buf, fmt)
+        for line in view.table(r):
+            w.writerow([safe_cell(c) for c in line])
         return buf.getvalue()
     if fmt == "none":  # --statistics: the records are counted, not written
         return ""
@@ -173,7 +179,7 @@ class Sink:
         if fmt == "csv-excel":
             out.write("\ufeff")
         if fmt in ("csv", "csv-excel"):
-            csv_writer(out, fmt).writerow(view.columns)
+            csv_writer(out, fmt).writerow(view.headers if fmt == "csv-excel" and view.headers else view.columns)
 
     def write(self, frag: Any) -> None:
         fmt = self.fmt
@@ -279,6 +285,23 @@ class NullSink:
 
 STATISTICS_COLUMNS = ["section", "key", "label", "cases", "compliant", "compliance_rate", "findings"]
 STATISTICS_HEADERS = ["Раздел", "Ключ", "Что", "Дел", "Без ошибок", "Доля", "Находок"]
+EXCEL_STATISTICS = ["Раздел", "Что", "Дел", "Без ошибок", "Доля, %", "Находок"]
+SECTION_RU = {"total": "итог", "rule": "правило", "by_situation": "по ситуациям", "by_week": "по неделям",
+              "by_month": "по месяцам", "by_city": "по городам", "by_category": "по технике",
+              "by_channel": "по каналам", "by_operator": "по операторам", "by_expert": "по экспертам"}
+
+
+def excel_statistics_row(row: dict[str, Any]) -> list[object]:
+    """A statistics row for Russian Excel: Russian section and labels, the rule's code beside its
+    title, the share in per cent with a decimal comma."""
+    label = row.get("label")
+    if row["section"] == "rule":
+        label = f"{row['key']} {label}"
+    share = row.get("compliance_rate")
+    return [safe_cell(x) for x in (SECTION_RU.get(row["section"], row["section"]), label, row.get("cases"),
+                                   row.get("compliant"),
+                                   f"{100 * share:.1f}".replace(".", ",") if share is not None else None,
+                                   row.get("findings"))]
 
 
 def statistics_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -308,6 +331,11 @@ def write_statistics(out: IO[str], fmt: str, data: dict[str, Any], text: Iterabl
         if fmt == "csv-excel":
             out.write("\ufeff")
         w = csv_writer(out, fmt)
+        if fmt == "csv-excel":  # Russian headers and labels
+            w.writerow(EXCEL_STATISTICS)
+            for row in statistics_rows(data):
+                w.writerow(excel_statistics_row(row))
+            return
         w.writerow(STATISTICS_COLUMNS)
         for row in statistics_rows(data):
             w.writerow(cells(row, STATISTICS_COLUMNS))

@@ -11,11 +11,11 @@ expert-stage rules; inside a part that is present, a missing field counts as not
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotline_cli.procedure import texts
+from hotline_cli.procedure import month, texts
 from hotline_cli.procedure.case import disputed_request
 from hotline_cli.procedure.journey import Journey
 from hotline_cli.procedure.settings import Settings
@@ -255,10 +255,7 @@ def hl204(j: Journey, cfg: Settings) -> list[str]:
     return out
 
 
-def _unfollowed(j: Journey, follow_type: str) -> list[tuple[Any, Any]]:
-    """The silences with no `follow_type` event after the cycle's start up to that next working day."""
-    return [(c, deadline) for c, deadline in j.silences
-            if c.start is not None and not j.events.between_days(follow_type, c.start, deadline)]
+_unfollowed = month.unfollowed
 
 
 @code("HL205", "error", "инженер молчит 3 рабочих дня, повторного запроса на следующий рабочий день нет", "эксперт",
@@ -469,7 +466,7 @@ STAFF_EVENTS = ("hpcc_request", "hpcc_documents", "expert_call", "engineer_reque
 STAFF_SET = frozenset(STAFF_EVENTS)
 
 
-_WEEKS: dict[Any, tuple[str, str]] = {}
+_WEEKS: dict[Any, tuple[str, str, str]] = {}
 
 
 def about(j: Journey) -> dict[str, Any]:
@@ -481,20 +478,24 @@ def about(j: Journey) -> dict[str, Any]:
         year, week, _ = day.isocalendar()
         if len(_WEEKS) > 20_000:
             _WEEKS.clear()
-        known = _WEEKS[day] = (day.isoformat(), f"{year}-W{week:02d}")
+        known = _WEEKS[day] = (day.isoformat(), f"{year}-W{week:02d}", month.month_of(day))
     experts = sorted({by for e in case.events if e.type in STAFF_SET and (by := e.data.get("by"))})
-    out = {"opened": known[0], "week": known[1], "city": case.city, "category": case.category,
-           "channel": case.channel, "operator": case.operator, "experts": experts}
+    out = {"opened": known[0], "week": known[1], "month": known[2], "city": case.city,
+           "category": case.category, "channel": case.channel, "operator": case.operator, "experts": experts,
+           "deadlines": month.deadline_facts(j, case.channel in SPOKEN)}
     if case.origin:  # an imported case: the systems' records behind it, so that a finding can be traced
         out["origin"] = case.origin
     return out
 
 
-def audit_case(j: Journey, cfg: Settings, rules: list[Code]) -> dict[str, Any]:
+def audit_case(j: Journey, cfg: Settings, rules: list[Code],
+               waivers: Mapping[tuple[str, str], month.Waiver] | None = None) -> dict[str, Any]:
     case = j.case
     asked = _asked(rules, case.channel, case.hotline is not None, bool(case.events), case.consultation is not None)
     findings = [{"code": c, "severity": severity, "message": m} for c, severity, check in asked
                 for m in check(j, cfg)]
+    if waivers and findings:
+        month.waive(case.case_id, findings, waivers)
     fc = j.first_contact
     return {"situation": fc.situation, "verdict": fc.verdict, "rule": fc.rule.code, "as_of": j.as_of.isoformat(),
             "case": about(j), "findings": findings}
@@ -515,27 +516,31 @@ def findings_for_error(result: dict[str, Any], rules: list[Code]) -> dict[str, A
 # ------------------------------------------------------------------ the supervisor's summary
 
 
-DIMENSIONS = ("situation", "week", "city", "category", "channel", "operator", "expert")
+DIMENSIONS = ("situation", "week", "month", "city", "category", "channel", "operator", "expert")
+PEOPLE = ("operator", "expert")
 WORST = 25  # the cases with the most serious findings a summary keeps
 
 
-def _count(table: dict[Any, list[int]], key: Any, findings: int, ok: bool) -> None:
+def _count(table: dict[Any, list[int]], key: Any, findings: int, ok: bool, sign: int = 1) -> None:
     """One case in a breakdown: its row's cases, compliant cases and findings. Whose findings:
     the operator's are the hotline stage's (HL1xx); the expert's, the expert stage's and the final
     consultation's (HL2xx, HL3xx); every other breakdown counts them all."""
     row = table.get(key)
     if row is None:
         row = table[key] = [0, 0, 0]
-    row[0] += 1
-    row[1] += ok
-    row[2] += findings
+    row[0] += sign
+    row[1] += sign * ok
+    row[2] += sign * findings
 
 
 @dataclass
 class Summary:
     """The supervisor's summary: totals, each code's count, and every breakdown (cases,
-    compliant cases, findings) by situation at the first contact, week, city, category,
-    channel, operator and expert. Mergeable: each worker process folds its own share."""
+    compliant cases, findings) by situation at the first contact, week, month, city, category,
+    channel, operator and expert (a case naming nobody: the row None, «не указано»); the
+    deadlines as rates (month.Deadlines); each person by month and by code; the waived
+    findings; the ids seen twice. Mergeable: each worker process folds its own share.
+    `add(…, sign=-1)` takes a case back out (the older copy of a case given twice)."""
 
     read: int = 0
     unread: int = 0  # inputs that hold no record at all
@@ -544,31 +549,51 @@ class Summary:
     with_warnings: int = 0
     clean: int = 0
     per_rule: dict[str, int] = field(default_factory=dict)
+    waived: dict[str, int] = field(default_factory=dict)
+    waivers_used: set[tuple[str, str]] = field(default_factory=set)
     by: dict[str, dict[Any, list[int]]] = field(default_factory=lambda: {d: {} for d in DIMENSIONS})
     worst: list[tuple[int, int, int, str, str, tuple[str, ...]]] = field(default_factory=list)  # a min-heap
+    deadlines: month.Deadlines = field(default_factory=month.Deadlines)
+    people: dict[tuple[str, Any, Any], list[int]] = field(default_factory=dict)  # (role, name, month): 4 counts
+    people_codes: dict[tuple[str, Any], dict[str, int]] = field(default_factory=dict)
+    first: str | None = None  # the period: the first and last day of contact
+    last: str | None = None
+    ids: month.IdSet = field(default_factory=month.IdSet)
+    dropped: set[tuple[str, str]] = field(default_factory=set)  # (case id, source) taken back out
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    duplicates_unresolved: int = 0  # ids seen twice in standard input (it cannot be read again)
+    repeated: int = 0  # records taken back out: an older copy of a case given again
+    extra: dict[str, Any] = field(default_factory=dict)  # what the shell adds: the comparison, the waivers
 
     def add(self, error: str | None, findings: tuple[tuple[str, str], ...], situation: Any,
-            facts: dict[str, Any] | None = None, ident: tuple[Any, str] | None = None) -> None:
+            facts: dict[str, Any] | None = None, ident: tuple[Any, str] | None = None, sign: int = 1) -> None:
         """Count one result by its meta: (stderr line or None, ((code, severity), …), situation, case
         facts, (case id, source)). An error line marked as an input's (a missing file, an empty folder)
-        is an unread input: no record was read from it."""
+        is an unread input: no record was read from it. A waived finding's severity is "waived"."""
         per_rule = self.per_rule
         if error is not None and type(error) is not str:  # the shell's InputProblem: a subclass of str
             self.unread += 1
             for c, _ in findings:
                 per_rule[c] = per_rule.get(c, 0) + 1
             return
-        self.read += 1
+        if sign > 0:
+            self.read += 1
+        else:
+            self.repeated += 1
         if error is not None:
             self.invalid += 1
             for c, _ in findings:
                 per_rule[c] = per_rule.get(c, 0) + 1
             return
-        n = len(findings)
-        errors = hot = other = 0  # error-level findings; the hotline stage's (HL1xx); HL001's
-        hot_error = expert_error = False
+        n = errors = hot = other = hot_errors = expert_errors = 0
         for c, severity in findings:
-            per_rule[c] = per_rule.get(c, 0) + 1
+            if severity == "waived":
+                self.waived[c] = self.waived.get(c, 0) + sign
+                if ident is not None and sign > 0:
+                    self.waivers_used.add((ident[0], c))
+                continue
+            n += 1
+            per_rule[c] = per_rule.get(c, 0) + sign
             stage = c[2:3]
             if stage == "1":
                 hot += 1
@@ -577,29 +602,59 @@ class Summary:
             if severity == "error":
                 errors += 1
                 if stage == "1":
-                    hot_error = True
+                    hot_errors += 1
                 elif stage == "2" or stage == "3":
-                    expert_error = True
-        if n and ident is not None:
+                    expert_errors += 1
+        if n and ident is not None and sign > 0:
             self._keep((errors, n - errors, -self.read, ident[0] or "", ident[1],
-                        tuple(dict.fromkeys(c for c, _ in findings))))
+                        tuple(dict.fromkeys(c for c, sev in findings if sev != "waived"))))
         if errors:
-            self.with_errors += 1
+            self.with_errors += sign
         elif n:
-            self.with_warnings += 1
+            self.with_warnings += sign
         else:
-            self.clean += 1
+            self.clean += sign
         by = self.by
         ok = not errors
-        _count(by["situation"], situation, n, ok)
+        _count(by["situation"], situation, n, ok, sign)
         if not facts:
             return
-        for dimension in ("week", "city", "category", "channel"):
-            _count(by[dimension], facts.get(dimension), n, ok)
-        if facts.get("operator"):
-            _count(by["operator"], facts["operator"], hot, not hot_error)
-        for expert in facts.get("experts") or ():
-            _count(by["expert"], expert, n - hot - other, not expert_error)
+        if ident is not None and ident[0] and sign > 0:
+            self.ids.add(month.id_hash(ident[0]))
+        opened = facts.get("opened")
+        if opened and sign > 0:
+            if self.first is None or opened < self.first:
+                self.first = opened
+            if self.last is None or opened > self.last:
+                self.last = opened
+        for dimension in ("week", "month", "city", "category", "channel"):
+            _count(by[dimension], facts.get(dimension), n, ok, sign)
+        self.deadlines.add(facts, sign)
+        codes = [c for c, sev in findings if sev != "waived"]
+        mon = facts.get("month")
+        self._person("operator", facts.get("operator"), mon, hot, hot_errors, [c for c in codes if c[2:3] == "1"],
+                     sign)
+        expert_codes = [c for c in codes if c[2:3] in ("2", "3")]
+        for expert in facts.get("experts") or (None,):
+            self._person("expert", expert, mon, n - hot - other, expert_errors, expert_codes, sign)
+
+    def _person(self, role: str, name: Any, mon: Any, findings: int, errors: int, codes: list[str],
+                sign: int) -> None:
+        _count(self.by[role], name, findings, not errors, sign)
+        key = (role, name, mon)
+        row = self.people.get(key)
+        if row is None:
+            row = self.people[key] = [0, 0, 0, 0]
+        row[0] += sign
+        row[1] += sign * (not errors)
+        row[2] += sign * findings
+        row[3] += sign * errors
+        if codes:
+            mine = self.people_codes.get((role, name))
+            if mine is None:
+                mine = self.people_codes[(role, name)] = {}
+            for c in codes:
+                mine[c] = mine.get(c, 0) + sign
 
     def _keep(self, item: tuple[int, int, int, str, str, tuple[str, ...]]) -> None:
         """The WORST cases with the most error findings (then warnings, then the earlier)."""
@@ -613,61 +668,125 @@ class Summary:
         for item in other.worst:  # its order among the whole run's cases is its worker's: ties may differ
             self._keep(item)
         self.read += other.read
+        self.repeated += other.repeated
         self.unread += other.unread
         self.invalid += other.invalid
         self.with_errors += other.with_errors
         self.with_warnings += other.with_warnings
         self.clean += other.clean
-        for key, n in other.per_rule.items():
-            self.per_rule[key] = self.per_rule.get(key, 0) + n
+        for mine_, theirs_ in ((self.per_rule, other.per_rule), (self.waived, other.waived)):
+            for key, n in theirs_.items():
+                mine_[key] = mine_.get(key, 0) + n
+        self.waivers_used |= other.waivers_used
         for dimension, theirs in other.by.items():
             mine = self.by.setdefault(dimension, {})
             for key, row in theirs.items():
                 cur = mine.setdefault(key, [0, 0, 0])
                 for i in range(3):
                     cur[i] += row[i]
+        self.deadlines.merge(other.deadlines)
+        for pkey, row in other.people.items():
+            cur = self.people.setdefault(pkey, [0, 0, 0, 0])
+            for i in range(4):
+                cur[i] += row[i]
+        for ckey, codes in other.people_codes.items():
+            mine_codes = self.people_codes.setdefault(ckey, {})
+            for c, k in codes.items():
+                mine_codes[c] = mine_codes.get(c, 0) + k
+        for first, last in ((other.first, other.last),):
+            if first is not None and (self.first is None or first < self.first):
+                self.first = first
+            if last is not None and (self.last is None or last > self.last):
+                self.last = last
+        self.ids.merge(other.ids)
 
     @property
     def valid(self) -> int:
-        return self.read - self.invalid
+        return self.read - self.invalid - self.repeated
 
     @property
     def compliant(self) -> int:
         """Valid cases without an error-level finding."""
-        return self.read - self.invalid - self.with_errors
+        return self.valid - self.with_errors
 
     def as_dict(self) -> dict[str, Any]:
-        """The summary as data (`--statistics`): every total, every code, every breakdown."""
-        rate = round(self.compliant / self.valid, 4) if self.valid else None
+        """The summary as data (`--statistics`): every total, every code, every breakdown, the
+        deadlines, each person by month and by code — every list whole."""
+        rate = month.rate(self.compliant, self.valid)
         out: dict[str, Any] = {
-            "read": self.read, "unread_inputs": self.unread, "invalid": self.invalid, "valid": self.valid,
+            "period": {"first": self.first, "last": self.last},
+            "read": self.read, "unread_inputs": self.unread, "invalid": self.invalid, "repeated": self.repeated,
+            "valid": self.valid,
             "with_errors": self.with_errors,
             "with_warnings_only": self.with_warnings, "clean": self.clean, "compliant": self.compliant,
             "compliance_rate": rate,
             "rules": [{"code": c, "severity": CODES[c].severity, "title": CODES[c].title,
-                       "findings": self.per_rule.get(c, 0)} for c in ORDER],
+                       "findings": self.per_rule.get(c, 0), "waived": self.waived.get(c, 0)} for c in ORDER],
         }
         for dimension in DIMENSIONS:
             rows = sorted(self.by.get(dimension, {}).items(), key=lambda kv: (kv[0] is None, str(kv[0])))
             out[f"by_{dimension}"] = [{"key": key, "label": label(dimension, key), "cases": row[0],
                                        "compliant": row[1], "findings": row[2],
-                                       "compliance_rate": round(row[1] / row[0], 4) if row[0] else None}
-                                      for key, row in rows]
+                                       "compliance_rate": month.rate(row[1], row[0])}
+                                      for key, row in rows if row[0]]
+        d = self.deadlines
+        out["deadlines"] = {"overall": d.overall(),
+                            **{f"by_{scope}": [dict(rates, key=key, label=label(scope, key))
+                                               for key, rates in d.scope(scope)] for scope in d.SCOPES}}
+        out["scorecards"] = {role: self.scorecards(role) for role in PEOPLE}
+        dropped = self.dropped
         out["worst"] = [{"case_id": w[3], "source": w[4], "errors": w[0], "warnings": w[1], "codes": list(w[5])}
-                        for w in sorted(self.worst, reverse=True)]
+                        for w in sorted(self.worst, reverse=True) if (w[3], w[4]) not in dropped]
+        out["duplicates"] = list(self.duplicates)
+        if self.duplicates_unresolved:
+            out["duplicates_unresolved"] = self.duplicates_unresolved
+        out.update(self.extra)
         return out
+
+    def scorecards(self, role: str) -> list[dict[str, Any]]:
+        """Each person of a role: a row per month (cases, compliant, compliance, findings,
+        errors), the whole, each code's count, the top three codes; an expert's deadlines."""
+        months: dict[Any, list[tuple[Any, list[int]]]] = {}
+        for (r, name, mon), row in self.people.items():
+            if r == role and row[0]:
+                months.setdefault(name, []).append((mon, row))
+        out = []
+        for name in sorted(months, key=lambda k: (k is None, str(k))):
+            rows = sorted(months[name], key=lambda kv: str(kv[0]))
+            total = [sum(r[i] for _, r in rows) for i in range(4)]
+            codes = {c: k for c, k in sorted((self.people_codes.get((role, name)) or {}).items()) if k}
+            card: dict[str, Any] = {
+                "key": name, "label": label(role, name), **_card(total),
+                "by_month": [dict(_card(r), month=mon, label=label("month", mon)) for mon, r in rows],
+                "codes": codes,
+                "top_codes": [c for c, _ in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]],
+            }
+            if role == "expert":
+                card["deadlines"] = self.deadlines.of(("expert", name))
+                for m in card["by_month"]:
+                    m["deadlines"] = self.deadlines.of(("expert_month", name, m["month"]))
+            out.append(card)
+        return out
+
+
+def _card(row: list[int]) -> dict[str, Any]:
+    return {"cases": row[0], "compliant": row[1], "compliance_rate": month.rate(row[1], row[0]),
+            "findings": row[2], "errors": row[3]}
 
 
 def label(dimension: str, key: Any) -> str:
     """A breakdown's key as a person reads it."""
     if key is None:
-        return "не указано" if dimension in ("operator", "expert") else texts.situation_ru(None)
+        return month.NOBODY if dimension in PEOPLE else ("не указано" if dimension != "situation"
+                                                           else texts.situation_ru(None))
     if dimension == "situation":
         return texts.situation_ru(key) if isinstance(key, int) else texts.VERDICT_RU.get(key, str(key))
     if dimension == "category":
         return texts.CATEGORY_RU.get(key, str(key))
     if dimension == "channel":
         return texts.CHANNEL_RU.get(key, str(key))
+    if dimension == "month":
+        return month.month_ru(str(key))
     if dimension == "week":
         from datetime import date
 

@@ -100,7 +100,7 @@ def _summarize(j: Journey, ctx: Context) -> Result:
 def _audit(j: Journey, ctx: Context) -> Result:
     from hotline_cli.procedure.audit import audit_case
 
-    return audit_case(j, ctx.settings, ctx.options["rules"])
+    return audit_case(j, ctx.settings, ctx.options["rules"], ctx.options.get("waivers"))
 
 
 def _audit_prepare(options: dict[str, Any], settings: Settings) -> dict[str, Any]:

@@ -127,19 +127,29 @@ class InputProblem(str):
     __slots__ = ()
 
 
-def meta(r: Result) -> tuple[str | None, tuple[tuple[str, str], ...], Any, Any, tuple[Any, str] | None]:
-    """What the shell counts of a result: (stderr line or None, findings as (code, severity),
-    situation, the case's facts for the breakdowns, (case id, source))."""
-    findings = tuple((x["code"], x["severity"]) for x in r.get("findings") or ())
+Meta = tuple[str | None, tuple[tuple[str, str], ...], Any, Any, tuple[Any, str] | None, bytes | None]
+
+
+def meta(r: Result, drill: bool = False) -> Meta:
+    """What the shell counts of a result: (stderr line or None, findings as (code, severity) — a
+    waived one's severity "waived" —, situation, the case's facts for the breakdowns, (case id,
+    source), and with `drill` the case's line for the report's drill-down lists)."""
+    findings = tuple((x["code"], "waived" if "waived" in x else x["severity"]) for x in r.get("findings") or ())
+    line_ = None
+    if drill:
+        from hotline_cli.run.month import drill_line
+
+        line_ = drill_line(r)
     if "error" in r:
         line = error_line(r)
         e = r["error"]
         if not e["path"] and e["message"].startswith(INPUT_PROBLEMS) and not _has_line(r["source"]):
-            return InputProblem(line), findings, None, None, None
-        return line, findings, None, None, None
+            return InputProblem(line), findings, None, None, None, None
+        return line, findings, None, None, None, line_
     facts = r.get("case")
     origin = facts.get("origin") if isinstance(facts, dict) else None
-    return None, findings, r.get("situation") or r.get("verdict"), facts, (r["case_id"], origin or r["source"])
+    return (None, findings, r.get("situation") or r.get("verdict"), facts, (r["case_id"], origin or r["source"]),
+            line_)
 
 
 def _has_line(source: str) -> bool:
@@ -160,6 +170,7 @@ class Pipeline:
         self.width = job.width
         self.lines = False  # JSON Lines as bytes for `writers.jsonl_block` (a worker's block)
         self.post = post  # .eml drafts are messages to send: written before any masking
+        self.drill = bool(job.options.get("drill"))  # a line per case for the report's drill-down
         self.mask: Callable[[Result, tuple[str, ...]], Result] | None = None
         if job.mask_pii:
             from hotline_cli.io.privacy import mask_result
@@ -210,7 +221,7 @@ class Pipeline:
 
     def one(self, rec: Record) -> tuple[Any, tuple[Any, ...]]:
         r = self.result(rec)
-        return self.render(r), meta(r)
+        return self.render(r), meta(r, self.drill)
 
     def staged(self, recs: list[Record]) -> list[tuple[Any, tuple[Any, ...]]]:
         """`one` of each record, computed stage by stage over the list: parse them all, then
@@ -223,8 +234,8 @@ class Pipeline:
         cases = [built(rec) if bad is None else bad for rec, bad in zip(recs, checks)]
         decide = self.decide
         results = [decide(rec, case) for rec, case in zip(recs, cases)]
-        render = self.render
-        return [(render(r), meta(r)) for r in results]
+        render, drill = self.render, self.drill
+        return [(render(r), meta(r, drill)) for r in results]
 
     def many(self, records: Iterable[Record], staged: bool = False) -> Iterator[tuple[Any, tuple[Any, ...]]]:
         """(fragment, meta) per record, in order. `staged`: in stages over STAGE records at a
@@ -260,7 +271,7 @@ class Counts:
     records, whether an error-level finding exists, the command's summary (audit).
     Mergeable, so that each worker process folds its own share."""
 
-    __slots__ = ("read", "unread", "errors", "findings_error", "summary")
+    __slots__ = ("read", "unread", "errors", "findings_error", "summary", "drill")
 
     def __init__(self, command: str):
         self.read = 0
@@ -269,10 +280,11 @@ class Counts:
         self.findings_error = False
         factory = COMMANDS[command].summary
         self.summary = factory() if factory is not None else None
+        self.drill: list[bytes] = []  # the cases' drill-down lines, until the shell writes them away
 
     def add(self, m: tuple[Any, ...]) -> str | None:
         """Count one result; its stderr line, if it is an error."""
-        error, findings, situation, facts, ident = m
+        error, findings, situation, facts, ident, drill = m
         if isinstance(error, InputProblem):
             self.unread += 1
         else:
@@ -283,6 +295,8 @@ class Counts:
             self.findings_error = True
         if self.summary is not None:
             self.summary.add(error, findings, situation, facts, ident)
+        if drill is not None:
+            self.drill.append(drill)
         return error
 
     def merge(self, other: Counts) -> None:

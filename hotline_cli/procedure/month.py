@@ -1,0 +1,417 @@
+"""The supervisor's month: what a month of audited cases adds up to beyond compliance.
+
+- the procedure's two promises as rates (`deadline_facts` of a case, `Deadlines` of many):
+  the client hears back within three working days, the engineer answers within three
+  working days; re-requests and delay calls made on the next working day; days to close;
+- the change against a previous export (`compare`);
+- findings a supervisor waived (`Waiver`, `waive`);
+- the same case in two exports (`IdSet`: which ids were seen twice, in flat memory);
+- long lists of labels cut to the worst N plus «прочие» (`capped`).
+
+Pure: the shell reads the files; this module only counts.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Mapping
+from datetime import date
+from hashlib import blake2b
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from hotline_cli.procedure.journey import Journey
+
+# ------------------------------------------------------------------ one case's deadlines
+
+
+def unfollowed(j: Journey, follow_type: str) -> list[tuple[Any, Any]]:
+    """The silences with no `follow_type` event after the cycle's start up to that next working day."""
+    return [(c, deadline) for c, deadline in j.silences
+            if c.start is not None and not j.events.between_days(follow_type, c.start, deadline)]
+
+
+PENDING = frozenset({"pending", "due_today"})
+
+
+def deadline_facts(j: Journey, spoken: bool) -> dict[str, Any]:
+    """The case's deadlines as the supervisor counts them:
+
+    - `client_promise`: "met", "missed" (late or overdue), "pending", or None (no expert call
+      yet, or the e-mail flow, which promises nothing); `promise_days`: working days from the
+      expert's call to the feedback call;
+    - `engineer_cycles` / `engineer_in_time` / `engineer_pending`: request cycles, those
+      answered by their due date, those still running;
+    - `re_requests_due` / `re_requests_on_time`: cycles the engineer let pass, and those
+      followed by a re-request on the next working day at the latest; `delay_calls_*` the
+      same for the call to the client (spoken channels only);
+    - `days_to_close`: working days from the first contact to the closing of the request."""
+    p = j.promise
+    promise = promise_days = None
+    if p is not None and p.start is not None:
+        promise = "pending" if p.status in PENDING else ("met" if p.status == "met" else "missed")
+        if p.stopped is not None:
+            promise_days = j.cal.between(p.start, p.stopped)
+    clocks = [cy.clock for cy in j.cycles]
+    silences = len(j.silences)
+    closed = j.events.first("closed")
+    return {
+        "client_promise": promise, "promise_days": promise_days,
+        "engineer_cycles": len(clocks), "engineer_in_time": sum(c.status == "met" for c in clocks),
+        "engineer_pending": sum(c.status in PENDING for c in clocks),
+        "re_requests_due": silences,
+        "re_requests_on_time": silences - len(unfollowed(j, "re_request")) if silences else 0,
+        "delay_calls_due": silences if spoken else 0,
+        "delay_calls_on_time": silences - len(unfollowed(j, "delay_call")) if silences and spoken else 0,
+        "days_to_close": j.cal.between(j.case.opened.day, closed.at.day) if closed is not None else None,
+    }
+
+
+# ------------------------------------------------------------------ many cases' deadlines
+
+# the counters of a Deadlines row, in order
+FIELDS = ("promise_met", "promise_missed", "promise_pending", "engineer_cycles", "engineer_in_time",
+          "engineer_pending", "re_requests_due", "re_requests_on_time", "delay_calls_due", "delay_calls_on_time",
+          "closed")
+_PROMISE = {"met": 0, "missed": 1, "pending": 2}
+
+
+class DeadlineRow:
+    """Counters and the two histograms (days to the promised call, days to close) of a set of cases."""
+
+    __slots__ = ("n", "promise_days", "close_days")
+
+    def __init__(self) -> None:
+        self.n = [0] * len(FIELDS)
+        self.promise_days: dict[int, int] = {}
+        self.close_days: dict[int, int] = {}
+
+    def add(self, d: Mapping[str, Any], sign: int = 1) -> None:
+        n = self.n
+        p = d.get("client_promise")
+        if p is not None:
+            n[_PROMISE[p]] += sign
+        n[3] += sign * d.get("engineer_cycles", 0)
+        n[4] += sign * d.get("engineer_in_time", 0)
+        n[5] += sign * d.get("engineer_pending", 0)
+        n[6] += sign * d.get("re_requests_due", 0)
+        n[7] += sign * d.get("re_requests_on_time", 0)
+        n[8] += sign * d.get("delay_calls_due", 0)
+        n[9] += sign * d.get("delay_calls_on_time", 0)
+        days = d.get("promise_days")
+        if days is not None:
+            self.promise_days[days] = self.promise_days.get(days, 0) + sign
+        days = d.get("days_to_close")
+        if days is not None:
+            n[10] += sign
+            self.close_days[days] = self.close_days.get(days, 0) + sign
+
+    def merge(self, other: DeadlineRow) -> None:
+        for i, v in enumerate(other.n):
+            self.n[i] += v
+        for mine, theirs in ((self.promise_days, other.promise_days), (self.close_days, other.close_days)):
+            for k, v in theirs.items():
+                mine[k] = mine.get(k, 0) + v
+
+    def as_dict(self) -> dict[str, Any]:
+        n = self.n
+        return {
+            "client_promise": {"met": n[0], "missed": n[1], "pending": n[2], "rate": rate(n[0], n[0] + n[1]),
+                               "median_days": percentile(self.promise_days, 0.5),
+                               "p90_days": percentile(self.promise_days, 0.9)},
+            "engineer": {"cycles": n[3], "in_time": n[4], "late": n[3] - n[4] - n[5], "pending": n[5],
+                         "rate": rate(n[4], n[3] - n[5])},
+            "re_requests": {"due": n[6], "on_time": n[7], "rate": rate(n[7], n[6])},
+            "delay_calls": {"due": n[8], "on_time": n[9], "rate": rate(n[9], n[8])},
+            "days_to_close": {"closed": n[10], "median": percentile(self.close_days, 0.5),
+                              "p90": percentile(self.close_days, 0.9)},
+        }
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A share rounded to 4 places; None when nothing was due (not 0 %: nothing to judge)."""
+    return round(part / whole, 4) if whole > 0 else None
+
+
+def percentile(hist: Mapping[int, int], q: float) -> int | None:
+    """The nearest-rank percentile of a histogram {value: count}: the smallest value with at
+    least ⌈q·N⌉ of the N values at or below it (the median of 1, 2, 3, 4 is 2)."""
+    total = sum(v for v in hist.values() if v > 0)
+    if not total:
+        return None
+    need = -(-q * total // 1)  # ⌈q·N⌉
+    seen = 0
+    for value in sorted(k for k, v in hist.items() if v > 0):
+        seen += hist[value]
+        if seen >= need:
+            return value
+    return None  # pragma: no cover — the last value always reaches N
+
+
+class Deadlines:
+    """Deadline rows of a run: overall, per week, per month, per expert, per expert and month."""
+
+    __slots__ = ("rows",)
+
+    SCOPES = ("week", "month", "expert")
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[Any, ...], DeadlineRow] = {}
+
+    def _row(self, key: tuple[Any, ...]) -> DeadlineRow:
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = DeadlineRow()
+        return row
+
+    def add(self, facts: Mapping[str, Any], sign: int = 1) -> None:
+        d = facts.get("deadlines")
+        if not d:
+            return
+        self._row(("all",)).add(d, sign)
+        self._row(("week", facts.get("week"))).add(d, sign)
+        month = facts.get("month")
+        self._row(("month", month)).add(d, sign)
+        for expert in facts.get("experts") or (None,):
+            self._row(("expert", expert)).add(d, sign)
+            self._row(("expert_month", expert, month)).add(d, sign)
+
+    def merge(self, other: Deadlines) -> None:
+        for key, row in other.rows.items():
+            self._row(key).merge(row)
+
+    def overall(self) -> dict[str, Any]:
+        return self.rows.get(("all",), DeadlineRow()).as_dict()
+
+    def scope(self, scope: str) -> list[tuple[Any, dict[str, Any]]]:
+        return sorted(((k[1], row.as_dict()) for k, row in self.rows.items() if k[0] == scope),
+                      key=lambda kv: (kv[0] is None, str(kv[0])))
+
+    def of(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        row = self.rows.get(key)
+        return row.as_dict() if row is not None else None
+
+
+# ------------------------------------------------------------------ labels
+
+MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+             "ноябрь", "декабрь")
+NOBODY = "не указано"
+OTHERS = "прочие"
+SHOWN = 50  # labels a page or a workbook's summary shows: the worst ones, the rest as «прочие»
+
+
+def month_of(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def month_ru(key: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTHS_RU[int(month) - 1]} {year}"
+
+
+def capped(rows: list[dict[str, Any]], n: int = SHOWN) -> list[dict[str, Any]]:
+    """A breakdown's rows worst first (the lowest compliance, then the most cases), at most `n`
+    of them; the rest added up as one «прочие (K)» row (its key None, `others` = K)."""
+    ordered = sorted(rows, key=lambda r: (r["compliance_rate"] if r["compliance_rate"] is not None else 2.0,
+                                          -r["cases"], str(r["label"])))
+    if len(ordered) <= n:
+        return ordered
+    shown, rest = ordered[:n], ordered[n:]
+    cases = sum(r["cases"] for r in rest)
+    compliant = sum(r["compliant"] for r in rest)
+    other = {"key": None, "label": f"{OTHERS} ({len(rest)})", "others": len(rest), "cases": cases,
+             "compliant": compliant, "findings": sum(r["findings"] for r in rest),
+             "compliance_rate": rate(compliant, cases)}
+    return shown + [other]
+
+
+# ------------------------------------------------------------------ waivers
+
+
+class Waiver(NamedTuple):
+    """A supervisor's decision that a finding does not count for a case: calibration, a
+    documented exception. `where`: the file and line it was read from."""
+
+    case_id: str
+    code: str
+    reason: str
+    by: str
+    day: date | None
+    where: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "by": self.by, "date": self.day.isoformat() if self.day else None}
+
+
+def waive(case_id: str, findings: list[dict[str, Any]], waivers: Mapping[tuple[str, str], Waiver]) -> None:
+    """Mark the case's findings that a waiver covers (`waived`: its reason, who, when)."""
+    for f in findings:
+        w = waivers.get((case_id, f["code"]))
+        if w is not None:
+            f["waived"] = w.as_dict()
+
+
+def unused(waivers: Iterable[Waiver], used: set[tuple[str, str]]) -> list[Waiver]:
+    """The waivers that matched no finding of the run (as ruff reports an unused `noqa`)."""
+    return [w for w in waivers if (w.case_id, w.code) not in used]
+
+
+# ------------------------------------------------------------------ the same case twice
+
+
+def id_hash(case_id: str) -> int:
+    """A 63-bit fingerprint of a case id, the same in every process (str hashes are salted)."""
+    return int.from_bytes(blake2b(case_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") \
+        >> 1 or 1
+
+
+class IdSet:
+    """Case ids seen in a run, as 8-byte fingerprints in an open-addressing table (16 bytes a
+    case: a million ids take 16 MB, a Python set of them 60); `twice` the fingerprints seen
+    more than once — the few cases a second look must settle."""
+
+    __slots__ = ("slots", "size", "twice")
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.slots = array("q", bytes(8 * capacity))
+        self.size = 0
+        self.twice: set[int] = set()
+
+    def add(self, h: int) -> None:
+        slots = self.slots
+        mask = len(slots) - 1
+        i = h & mask
+        while True:
+            v = slots[i]
+            if v == 0:
+                slots[i] = h
+                self.size += 1
+                if 2 * self.size > len(slots):
+                    self._grow()
+                return
+            if v == h:
+                self.twice.add(h)
+                return
+            i = (i + 1) & mask
+
+    def _grow(self) -> None:
+        old = self.slots
+        self.slots = array("q", bytes(16 * len(old)))
+        self.size = 0
+        for h in old:
+            if h:
+                self.add(h)
+
+    def __iter__(self) -> Any:
+        return (h for h in self.slots if h)
+
+    def merge(self, other: IdSet) -> None:
+        for h in other:
+            self.add(h)
+        self.twice |= other.twice
+
+
+# ------------------------------------------------------------------ this month against the last
+
+HEADLINE = (("read", "записей прочитано"), ("valid", "дел"), ("invalid", "некорректных записей"),
+            ("with_errors", "дел с ошибками"), ("with_warnings_only", "дел только с предупреждениями"),
+            ("clean", "дел без замечаний"), ("compliant", "соответствуют статье"),
+            ("compliance_rate", "доля соответствующих"), ("findings", "находок"),
+            ("promise_rate", "обещание клиенту выполнено"), ("engineer_rate", "инженер ответил в срок"),
+            ("close_median", "медиана рабочих дней до закрытия"))
+RATES = frozenset({"compliance_rate", "promise_rate", "engineer_rate"})
+WORSE_WHEN_UP = frozenset({"invalid", "with_errors", "with_warnings_only", "findings", "close_median"})
+
+
+def headline(s: Mapping[str, Any]) -> dict[str, Any]:
+    """The headline figures of a statistics document (also one saved by an older run)."""
+    d = (s.get("deadlines") or {}).get("overall") or {}
+    out = {k: s.get(k) for k, _ in HEADLINE if k in s}
+    out["findings"] = sum(r.get("findings", 0) for r in s.get("rules") or ())
+    out["promise_rate"] = (d.get("client_promise") or {}).get("rate")
+    out["engineer_rate"] = (d.get("engineer") or {}).get("rate")
+    out["close_median"] = (d.get("days_to_close") or {}).get("median")
+    return out
+
+
+def change(key: str, previous: Any, current: Any) -> float | int | None:
+    """current − previous; for a share, in percentage points (one decimal)."""
+    if previous is None or current is None:
+        return None
+    if key in RATES:
+        return round(100 * (current - previous), 1)
+    return current - previous  # type: ignore[no-any-return]
+
+
+def _worse(key: str, delta: float | int | None) -> float:
+    """How much worse a change is (for ordering: the worst first)."""
+    if delta is None:
+        return 0.0
+    return float(delta) if key in WORSE_WHEN_UP else -float(delta)
+
+
+def compare(current: Mapping[str, Any], previous: Mapping[str, Any],
+            dimensions: Iterable[str]) -> dict[str, Any]:
+    """Every headline figure, code, breakdown row and person of `current` with the value in
+    `previous` and the change; each list worst change first. A row one side lacks has None there."""
+    cur, prev = headline(current), headline(previous)
+    figures = [{"name": k, "label": label, "previous": prev.get(k), "current": cur.get(k),
+                "change": change(k, prev.get(k), cur.get(k)), "unit": "п. п." if k in RATES else ""}
+               for k, label in HEADLINE]
+    before = {r["code"]: r.get("findings", 0) for r in previous.get("rules") or ()}
+    rules = []
+    for r in current.get("rules") or ():
+        p = before.get(r["code"], 0)
+        if p or r["findings"]:
+            rules.append({"code": r["code"], "title": r.get("title", ""), "previous": p, "current": r["findings"],
+                          "change": r["findings"] - p})
+    rules.sort(key=lambda r: (-r["change"], r["code"]))
+    out: dict[str, Any] = {"period": previous.get("period"), "headline": figures, "rules": rules}
+    for dimension in dimensions:
+        old = {_key(r): r for r in previous.get(f"by_{dimension}") or ()}
+        rows = []
+        for r in current.get(f"by_{dimension}") or ():
+            p = old.pop(_key(r), None)
+            rows.append(_row(r, p))
+        rows += [_row(None, p) for p in old.values()]
+        rows.sort(key=lambda r: (_worse("compliance_rate", r["change"]), str(r["label"])), reverse=True)
+        rows.sort(key=lambda r: r["change"] is None)
+        out[f"by_{dimension}"] = rows
+    return out
+
+
+def _key(r: Mapping[str, Any]) -> str:
+    return str(r.get("key"))
+
+
+def _row(cur: Mapping[str, Any] | None, prev: Mapping[str, Any] | None) -> dict[str, Any]:
+    some = cur if cur is not None else prev
+    assert some is not None
+    c_rate = cur.get("compliance_rate") if cur else None
+    p_rate = prev.get("compliance_rate") if prev else None
+    return {"key": some.get("key"), "label": some.get("label"),
+            "previous_cases": prev.get("cases") if prev else None, "current_cases": cur.get("cases") if cur else None,
+            "previous_rate": p_rate, "current_rate": c_rate, "change": change("compliance_rate", p_rate, c_rate),
+            "previous_findings": prev.get("findings") if prev else None,
+            "current_findings": cur.get("findings") if cur else None}
+
+
+def arrow(delta: float | int | None) -> str:
+    """▲ up, ▼ down, = unchanged, — unknown."""
+    if delta is None:
+        return "—"
+    return "=" if delta == 0 else ("▲" if delta > 0 else "▼")
+
+
+def signed(delta: float | int | None, unit: str = "") -> str:
+    """«+4,0 п. п.», «−3», «0»: the change as a person reads it."""
+    if delta is None:
+        return "—"
+    if isinstance(delta, float):
+        body = f"{abs(delta):.1f}".replace(".", ",")
+    else:
+        body = str(abs(delta))
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "")
+    return f"{sign}{body}" + (f" {unit}" if unit else "")
+
