@@ -96,10 +96,10 @@ def test_the_report_renders_in_a_real_browser(report, tmp_path):
     assert len(re.findall(r'<rect class="bar', dom)) >= 30
     assert "<script" not in dom and "Дела с самыми серьёзными находками" in dom
     shot = tmp_path / "shot.png"
-    subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=1100,1400",
+    subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=1100,3200",
                     report.as_uri()], capture_output=True, timeout=120)
     width, height, bpp, rows = pixels(shot.read_bytes())
-    assert (width, height) == (1100, 1400)
+    assert (width, height) == (1100, 3200)
     colors = {row[i:i + 3] for row in rows[::7] for i in range(0, len(row), bpp * 5)}
     white = sum(1 for row in rows[::7] for i in range(0, len(row), bpp * 5) if row[i:i + 3] == b"\xff\xff\xff")
     sampled = len(rows[::7]) * len(range(0, len(rows[0]), bpp * 5))

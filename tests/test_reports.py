@@ -27,7 +27,7 @@ def test_the_audit_workbook_agrees_with_the_statistics(hl, tmp_path):
     assert run.code == 2 and run.out == ""  # three broken records in the bundled export
     s = statistics(hl, EXPORT)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Итог", "Находки", "Дела"]
+    assert wb.sheetnames == ["Итог", "Находки", "Дела", "Сроки", "Люди", "Люди × правила"]
     findings, cases, total = wb["Находки"], wb["Дела"], wb["Итог"]
     assert findings.max_row - 1 == sum(r["findings"] for r in s["rules"])  # a row per finding
     assert cases.max_row - 1 == s["read"]  # a row per record, clean cases too
@@ -38,8 +38,9 @@ def test_the_audit_workbook_agrees_with_the_statistics(hl, tmp_path):
     assert values["Дел с ошибками"] == s["with_errors"] and values["Дел без замечаний"] == s["clean"]
     assert values["Соответствуют статье (без ошибок)"] == s["compliant"]
     assert abs(values["Доля соответствующих"] - s["compliance_rate"]) < 1e-9
-    for r in s["rules"]:
-        assert values[r["code"]] == ("ошибка" if r["severity"] == "error" else "предупреждение")
+    for r in s["rules"]:  # each code that found something, with its level; the silent ones are left out
+        assert values.get(r["code"]) == (None if not r["findings"] else
+                                         "ошибка" if r["severity"] == "error" else "предупреждение")
     # Russian headers, real dates, a frozen header row and an autofilter
     assert [c.value for c in findings[1]][:3] == ["Дата обращения", "Неделя", "Дело"]
     assert findings.freeze_panes == "A2" and findings.auto_filter.ref == "A1:N1"
@@ -68,8 +69,8 @@ def test_csv_for_russian_excel(hl):
     raw = run.result.stdout_bytes.decode("utf-8")  # as written (CliRunner's text turns CRLF into LF)
     assert raw.startswith("\ufeff") and "\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == ["case_id", "source", "situation", "code", "severity", "message"]
-    assert [r[3] for r in rows[1:]] == ["HL205", "HL207"]
+    assert rows[0] == ["Дело", "Ситуация", "Код", "Уровень", "Находка"]  # what the workbook shows, in Russian
+    assert [r[2:4] for r in rows[1:]] == [["HL205", "ошибка"], ["HL207", "предупреждение"]]
     plain = hl("audit", FIXTURES / "audit" / "HL205_hit.json", "--format", "csv", "--today", "2025-11-20").out
     assert not plain.startswith("\ufeff") and plain.splitlines()[0].count(",") == 5  # RFC 4180 for pipelines
     assert hl("audit", EXPORT, "--format", "json", "--excel").code == 2
@@ -77,11 +78,16 @@ def test_csv_for_russian_excel(hl):
 
 def test_statistics_totals_add_up_in_every_format(hl):
     s = statistics(hl, FIXTURES / "cases", FIXTURES / "audit", FIXTURES / "journeys", EXPORT)
-    assert s["invalid"] + s["with_errors"] + s["with_warnings_only"] + s["clean"] == s["read"]
-    assert s["compliant"] == s["valid"] - s["with_errors"] and s["valid"] == s["read"] - s["invalid"]
-    for dimension in ("situation", "week", "city", "category", "channel"):
+    # the same case in two inputs is counted once: its older copies are `repeated`
+    assert s["repeated"] > 0 and s["duplicates"]
+    assert s["invalid"] + s["with_errors"] + s["with_warnings_only"] + s["clean"] + s["repeated"] == s["read"]
+    assert s["compliant"] == s["valid"] - s["with_errors"]
+    assert s["valid"] == s["read"] - s["invalid"] - s["repeated"]
+    # every breakdown adds up to the valid cases: a case naming nobody is the row «не указано»
+    for dimension in ("situation", "week", "month", "city", "category", "channel", "operator", "expert"):
         assert sum(r["cases"] for r in s[f"by_{dimension}"]) == s["valid"], dimension
-        assert sum(r["compliant"] for r in s[f"by_{dimension}"]) == s["compliant"], dimension
+        if dimension not in ("operator", "expert"):  # a person's compliance is their own stage's
+            assert sum(r["compliant"] for r in s[f"by_{dimension}"]) == s["compliant"], dimension
     assert s["worst"] and s["worst"][0]["errors"] >= s["worst"][-1]["errors"]
     jsonl = hl("audit", EXPORT, "--statistics", "--format", "jsonl", "--today", "2025-11-20").out
     assert len(jsonl.splitlines()) == 1 and json.loads(jsonl) == statistics(hl, EXPORT)
@@ -123,7 +129,9 @@ def test_findings_by_operator_and_expert(hl):
     assert set(operators) == {"Ковалёв Д.", "Смирнова Е."}
     assert sum(r["cases"] for r in s["by_operator"]) == sum(1 for r in hl(
         "audit", EXPORT, "--format", "jsonl", "--today", "2025-11-20").jsonl() if (r.get("case") or {}).get("operator"))
-    assert {r["key"] for r in s["by_expert"]} <= {"Орлова М.", "Зайцев А."} and s["by_expert"]
+    experts = {r["key"]: r for r in s["by_expert"]}
+    assert set(experts) == {"Орлова М.", None} and experts[None]["label"] == "не указано"
+    assert sum(r["cases"] for r in s["by_expert"]) == s["valid"]  # every case once: one expert here
 
 
 def test_the_rule_book(hl):

@@ -201,6 +201,13 @@ OTHERS = "прочие"
 SHOWN = 50  # labels a page or a workbook's summary shows: the worst ones, the rest as «прочие»
 
 
+def times_ru(n: int) -> str:
+    """«2 раза», «5 раз», «21 раз», «1000 раз»: how many times, in Russian."""
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} раза"
+    return f"{n} раз"
+
+
 def month_of(day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
@@ -341,7 +348,7 @@ def change(key: str, previous: Any, current: Any) -> float | int | None:
         return None
     if key in RATES:
         return round(100 * (current - previous), 1)
-    return current - previous  # type: ignore[no-any-return]
+    return current - previous
 
 
 def _worse(key: str, delta: float | int | None) -> float:

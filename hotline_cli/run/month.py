@@ -22,9 +22,10 @@ from typing import IO, Any
 from hotline_cli.io import sources
 from hotline_cli.io.records import Record
 from hotline_cli.procedure.audit import Summary
-from hotline_cli.procedure.month import capped, id_hash
+from hotline_cli.procedure.month import capped, id_hash, times_ru
 from hotline_cli.run.pipeline import Counts, Job, Pipeline, built, checked, meta, parsed
 
+LISTED = 20  # repeated cases said one by one on stderr; the rest in one line
 PER_ROW = 20  # cases listed under each chart row of the page, worst first
 INVALID_LISTED = 200  # invalid records listed by the page (the workbook has them all)
 DRILL_DIMENSIONS = ("code", "week", "month", "situation", "channel", "city", "category", "operator", "expert")
@@ -112,8 +113,11 @@ def settle_duplicates(s: Summary, names: list[str], job: Job, encoding: str = "u
             s.add(*m[:5], sign=-1)
             s.dropped.add((case_id, where))
         s.duplicates.append({"case_id": case_id, "kept": kept[2], "dropped": [d[2] for d in dropped]})
-        lines.append(f"дело {case_id} встречается {len(group)} раза ({', '.join(g[2] for g in group)}): "
-                     f"в итогах посчитано одно — {kept[2]} (позже по дате обращения и событиям)")
+        where = ", ".join(g[2] for g in group[:3]) + (f" и ещё {len(group) - 3}" if len(group) > 3 else "")
+        lines.append(f"дело {case_id} встречается {times_ru(len(group))} ({where}): в итогах посчитано одно — "
+                     f"{kept[2]} (позже по дате обращения и событиям)")
+    if len(lines) > LISTED:
+        lines[LISTED:] = [f"и ещё {len(lines) - LISTED} дел встречаются больше одного раза (все — в --statistics)"]
     return lines
 
 
@@ -130,13 +134,13 @@ def drill_line(r: dict[str, Any]) -> bytes:
     if "error" in r:
         from hotline_cli.io.views import error_line
 
-        return json.dumps([r.get("case_id"), r["source"], error_line(r)], ensure_ascii=False).encode() + b"\n"
+        return json.dumps([r.get("case_id"), r["source"], error_line(r)]).encode() + b"\n"
     c = r.get("case") or {}
     findings = [[x["code"], x["severity"], x["message"], (x.get("waived") or {}).get("reason")]
                 for x in r.get("findings") or ()]
     return json.dumps([r.get("case_id"), c.get("origin") or r["source"], None, c.get("opened"), c.get("week"),
                        c.get("month"), c.get("city"), c.get("category"), c.get("channel"), r.get("situation"),
-                       c.get("operator"), c.get("experts") or [], findings], ensure_ascii=False).encode() + b"\n"
+                       c.get("operator"), c.get("experts") or [], findings]).encode() + b"\n"  # ASCII: surrogates too
 
 
 class Drill:
@@ -147,7 +151,7 @@ class Drill:
         from hotline_cli.io.atomic import scratch_dir
 
         self.dir = scratch_dir(near)
-        self.file: IO[bytes] = tempfile.TemporaryFile(dir=self.dir)
+        self.file: IO[bytes] = tempfile.TemporaryFile(dir=self.dir)  # noqa: SIM115  # closed by close()
 
     def write(self, lines: Iterable[bytes]) -> None:
         self.file.writelines(lines)
