@@ -106,3 +106,33 @@ def test_the_report_renders_in_a_real_browser(report, tmp_path):
     assert len(colors) > 20 and white < 0.97 * sampled  # text, figures and bars drawn: not a blank page
     # the red of an error bar (#c8493f) and the blue of a compliance bar (#4a7bd0) are on screen
     assert bytes.fromhex("c8493f") in colors and bytes.fromhex("4a7bd0") in colors
+
+
+def test_every_chart_row_opens_its_cases_and_the_page_prints(report, tmp_path):
+    """The drill-down in the rendered page: each chart row is a link to a <details> holding its
+    cases (date, operator, expert, city, the findings' text, the source), worst first; the
+    invalid records are listed; the period is in the title; the page prints to PDF."""
+    browser = chromium()
+    profile = tmp_path / "profile"
+    dom = subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert "<title>Аудит выгрузки за 30.10.2025–12.11.2025 — на 20.11.2025</title>" in dom
+    links = set(re.findall(r'<a href="#(by-[\w-]+-\d+)">', dom))
+    details = set(re.findall(r'<details class="drill" id="(by-[\w-]+-\d+)">', dom))
+    assert links and links == details  # every link opens a list, every list has its link
+    assert {"by-code-1", "by-city-0", "by-operator-0", "by-month-0"} <= details  # by-code-0: HL001, no case
+    # the worst city first: Краснодар, 0 % of 2 cases, both listed with their findings' text
+    block = dom.split('<details class="drill" id="by-city-0">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>Краснодар (0 % из 2) — дела: 2</summary>" in block
+    assert block.count('<td class="id">') == 2 and "<li>HL" in block and "fixtures/" in block
+    invalid = dom.split('id="invalid-list"', 1)[1].split("</table>", 1)[0]
+    # the header, the export's three bad lines (4, 7, 10) and HL001_hit.json
+    assert invalid.count("<tr>") == 1 + 4 and all(f"export.jsonl:{n}<" in invalid for n in (4, 7, 10))
+    worst = dom.split('id="worst"', 1)[1].split("</table>", 1)[0]
+    assert "30.10.2025" in worst and "<li>HL" in worst  # date and the findings' text, not codes only
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
+                    "--no-pdf-header-footer", report.as_uri()], capture_output=True, timeout=120)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 3
+    assert "break-after: avoid" in dom and "thead { display: table-header-group; }" in dom

@@ -64,8 +64,8 @@ def previous(path: str, job: Job, encoding: str = "utf-8") -> dict[str, Any]:
         counts.add(m)
     s = counts.summary
     assert isinstance(s, Summary)
-    if not s.read:
-        raise PreviousError(f"--compare {path}: ни одной записи — это не выгрузка дел и не сохранённая статистика "
+    if not s.valid:
+        raise PreviousError(f"--compare {path}: ни одного корректного дела — это не выгрузка дел и не сохранённая статистика "
                             "(--statistics --format json)")
     settle_duplicates(s, [path], quiet, encoding)
     return s.as_dict()
