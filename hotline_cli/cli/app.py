@@ -372,7 +372,9 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
             pipe.run(sink.close, spec.trailer(tally.summary))
     s = tally.summary
     if report and s is not None:
-        data = s.as_dict()
+        from hotline_cli.procedure.month import SHOWN
+
+        data = s.as_dict(SHOWN)
         try:
             data["drill"] = tally.drill.lists(data, s.dropped)
         finally:

@@ -339,7 +339,7 @@ def audit_summary(s: Summary | None) -> Iterator[str]:
     from hotline_cli.procedure import month
     from hotline_cli.procedure.audit import CODES  # the audit's module: loaded by audit runs only
 
-    data = s.as_dict()
+    data = s.as_dict(month.SHOWN)
     valid = data["valid"]
     share = f"{100.0 * s.compliant / valid:.1f} %" if valid else "—"
     period = data["period"]

@@ -209,7 +209,7 @@ class Workbook:
 
         try:
             if self.command == "audit" and summary is not None:
-                self._summary(summary.as_dict())
+                self._summary(summary.as_dict(month.SHOWN))
             for name, ws in self.sheets.items():
                 for col, w in enumerate(self.widths[name]):
                     ws.set_column(col, col, w, self.wrap if w >= WIDTH_CAP else None)

@@ -709,9 +709,11 @@ class Summary:
         """Valid cases without an error-level finding."""
         return self.valid - self.with_errors
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, shown: int | None = None) -> dict[str, Any]:
         """The summary as data (`--statistics`): every total, every code, every breakdown, the
-        deadlines, each person by month and by code — every list whole."""
+        deadlines, each person by month and by code — every list whole. With `shown` (for a page,
+        a workbook, a screen): a breakdown of more labels is its `shown` worst and «прочие», and the
+        deadlines and scorecards are those of the people shown — built without the whole lists."""
         rate = month.rate(self.compliant, self.valid)
         out: dict[str, Any] = {
             "period": {"first": self.first, "last": self.last},
@@ -723,17 +725,28 @@ class Summary:
             "rules": [{"code": c, "severity": CODES[c].severity, "title": CODES[c].title,
                        "findings": self.per_rule.get(c, 0), "waived": self.waived.get(c, 0)} for c in ORDER],
         }
+        people: dict[str, set[Any] | None] = {}
         for dimension in DIMENSIONS:
-            rows = sorted(self.by.get(dimension, {}).items(), key=lambda kv: (kv[0] is None, str(kv[0])))
-            out[f"by_{dimension}"] = [{"key": key, "label": label(dimension, key), "cases": row[0],
-                                       "compliant": row[1], "findings": row[2],
-                                       "compliance_rate": month.rate(row[1], row[0])}
-                                      for key, row in rows if row[0]]
+            items = [(key, row) for key, row in self.by.get(dimension, {}).items() if row[0]]
+            cut = shown is not None and dimension not in ("week", "month") and len(items) > shown
+            if cut:
+                assert shown is not None
+                items.sort(key=lambda kv: month.worst_first(kv[1][0], kv[1][1], str(kv[0])))
+                rows = [_row(dimension, key, row) for key, row in items[:shown]]
+                rest = [{"cases": r[0], "compliant": r[1], "findings": r[2]} for _, r in items[shown:]]
+                out[f"by_{dimension}"] = rows + [month.others(rest)]
+            else:
+                items.sort(key=lambda kv: (kv[0] is None, str(kv[0])))
+                out[f"by_{dimension}"] = [_row(dimension, key, row) for key, row in items]
+            if dimension in PEOPLE:
+                people[dimension] = {r["key"] for r in out[f"by_{dimension}"] if not r.get("others")} if cut else None
         d = self.deadlines
+        experts = people.get("expert")
         out["deadlines"] = {"overall": d.overall(),
                             **{f"by_{scope}": [dict(rates, key=key, label=label(scope, key))
-                                               for key, rates in d.scope(scope)] for scope in d.SCOPES}}
-        out["scorecards"] = {role: self.scorecards(role) for role in PEOPLE}
+                                               for key, rates in d.scope(scope, experts if scope == "expert" else None)]
+                               for scope in d.SCOPES}}
+        out["scorecards"] = {role: self.scorecards(role, people.get(role)) for role in PEOPLE}
         dropped = self.dropped
         out["worst"] = [{"case_id": w[3], "source": w[4], "errors": w[0], "warnings": w[1], "codes": list(w[5])}
                         for w in sorted(self.worst, reverse=True) if (w[3], w[4]) not in dropped]
@@ -743,12 +756,12 @@ class Summary:
         out.update(self.extra)
         return out
 
-    def scorecards(self, role: str) -> list[dict[str, Any]]:
-        """Each person of a role: a row per month (cases, compliant, compliance, findings,
-        errors), the whole, each code's count, the top three codes; an expert's deadlines."""
+    def scorecards(self, role: str, only: set[Any] | None = None) -> list[dict[str, Any]]:
+        """Each person of a role (or of `only`): a row per month (cases, compliant, compliance,
+        findings, errors), the whole, each code's count, the top three codes; an expert's deadlines."""
         months: dict[Any, list[tuple[Any, list[int]]]] = {}
         for (r, name, mon), row in self.people.items():
-            if r == role and row[0]:
+            if r == role and row[0] and (only is None or name in only):
                 months.setdefault(name, []).append((mon, row))
         out = []
         for name in sorted(months, key=lambda k: (k is None, str(k))):
@@ -767,6 +780,11 @@ class Summary:
                     m["deadlines"] = self.deadlines.of(("expert_month", name, m["month"]))
             out.append(card)
         return out
+
+
+def _row(dimension: str, key: Any, row: list[int]) -> dict[str, Any]:
+    return {"key": key, "label": label(dimension, key), "cases": row[0], "compliant": row[1], "findings": row[2],
+            "compliance_rate": month.rate(row[1], row[0])}
 
 
 def _card(row: list[int]) -> dict[str, Any]:

@@ -69,6 +69,8 @@ def deadline_facts(j: Journey, spoken: bool) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ many cases' deadlines
 
+_EMPTY: dict[int, int] = {}  # shared by every row with no day counted yet; never written to
+
 # the counters of a Deadlines row, in order
 FIELDS = ("promise_met", "promise_missed", "promise_pending", "engineer_cycles", "engineer_in_time",
           "engineer_pending", "re_requests_due", "re_requests_on_time", "delay_calls_due", "delay_calls_on_time",
@@ -83,8 +85,8 @@ class DeadlineRow:
 
     def __init__(self) -> None:
         self.n = [0] * len(FIELDS)
-        self.promise_days: dict[int, int] = {}
-        self.close_days: dict[int, int] = {}
+        self.promise_days: dict[int, int] = _EMPTY  # made on the first day counted: most rows have none
+        self.close_days: dict[int, int] = _EMPTY
 
     def add(self, d: Mapping[str, Any], sign: int = 1) -> None:
         n = self.n
@@ -100,18 +102,27 @@ class DeadlineRow:
         n[9] += sign * d.get("delay_calls_on_time", 0)
         days = d.get("promise_days")
         if days is not None:
+            if self.promise_days is _EMPTY:
+                self.promise_days = {}
             self.promise_days[days] = self.promise_days.get(days, 0) + sign
         days = d.get("days_to_close")
         if days is not None:
             n[10] += sign
+            if self.close_days is _EMPTY:
+                self.close_days = {}
             self.close_days[days] = self.close_days.get(days, 0) + sign
 
     def merge(self, other: DeadlineRow) -> None:
         for i, v in enumerate(other.n):
             self.n[i] += v
-        for mine, theirs in ((self.promise_days, other.promise_days), (self.close_days, other.close_days)):
-            for k, v in theirs.items():
-                mine[k] = mine.get(k, 0) + v
+        if other.promise_days:
+            self.promise_days = dict(self.promise_days)
+            for k, v in other.promise_days.items():
+                self.promise_days[k] = self.promise_days.get(k, 0) + v
+        if other.close_days:
+            self.close_days = dict(self.close_days)
+            for k, v in other.close_days.items():
+                self.close_days[k] = self.close_days.get(k, 0) + v
 
     def as_dict(self) -> dict[str, Any]:
         n = self.n
@@ -183,8 +194,9 @@ class Deadlines:
     def overall(self) -> dict[str, Any]:
         return self.rows.get(("all",), DeadlineRow()).as_dict()
 
-    def scope(self, scope: str) -> list[tuple[Any, dict[str, Any]]]:
-        return sorted(((k[1], row.as_dict()) for k, row in self.rows.items() if k[0] == scope),
+    def scope(self, scope: str, only: set[Any] | None = None) -> list[tuple[Any, dict[str, Any]]]:
+        return sorted(((k[1], row.as_dict()) for k, row in self.rows.items()
+                       if k[0] == scope and (only is None or k[1] in only)),
                       key=lambda kv: (kv[0] is None, str(kv[0])))
 
     def of(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
@@ -217,20 +229,29 @@ def month_ru(key: str) -> str:
     return f"{MONTHS_RU[int(month) - 1]} {year}"
 
 
+def worst_first(cases: int, compliant: int, label: str) -> tuple[float, int, str]:
+    """The order of a breakdown's rows for a person: the lowest compliance, then the most cases."""
+    return (round(compliant / cases, 4) if cases else 2.0, -cases, label)
+
+
 def capped(rows: list[dict[str, Any]], n: int = SHOWN) -> list[dict[str, Any]]:
-    """A breakdown's rows worst first (the lowest compliance, then the most cases), at most `n`
-    of them; the rest added up as one «прочие (K)» row (its key None, `others` = K)."""
-    ordered = sorted(rows, key=lambda r: (r["compliance_rate"] if r["compliance_rate"] is not None else 2.0,
-                                          -r["cases"], str(r["label"])))
+    """A breakdown's rows worst first, at most `n` of them; the rest added up as one «прочие (K)»
+    row (its key None, `others` = K). Rows already cut this way are cut the same again."""
+    before = [r for r in rows if r.get("others")]
+    ordered = sorted((r for r in rows if not r.get("others")),
+                     key=lambda r: worst_first(r["cases"], r["compliant"], str(r["label"])))
     if len(ordered) <= n:
-        return ordered
-    shown, rest = ordered[:n], ordered[n:]
+        return ordered + before
+    return ordered[:n] + [others(ordered[n:] + before)]
+
+
+def others(rest: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rows added up as the one «прочие (K)» row."""
+    k = sum(r.get("others") or 1 for r in rest)
     cases = sum(r["cases"] for r in rest)
     compliant = sum(r["compliant"] for r in rest)
-    other = {"key": None, "label": f"{OTHERS} ({len(rest)})", "others": len(rest), "cases": cases,
-             "compliant": compliant, "findings": sum(r["findings"] for r in rest),
-             "compliance_rate": rate(compliant, cases)}
-    return shown + [other]
+    return {"key": None, "label": f"{OTHERS} ({k})", "others": k, "cases": cases, "compliant": compliant,
+            "findings": sum(r["findings"] for r in rest), "compliance_rate": rate(compliant, cases)}
 
 
 # ------------------------------------------------------------------ waivers
