@@ -19,10 +19,9 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import TODAY, make_case  # noqa: E402  # the same synthetic cases as the audit's benchmark
+from bench import TODAY, make_case  # the same synthetic cases as the audit's benchmark
 
 
 def generate(path: str, n: int, labels: int, seed: int = 20251206) -> None:
