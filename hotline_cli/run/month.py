@@ -65,8 +65,8 @@ def previous(path: str, job: Job, encoding: str = "utf-8") -> dict[str, Any]:
     s = counts.summary
     assert isinstance(s, Summary)
     if not s.valid:
-        raise PreviousError(f"--compare {path}: ни одного корректного дела — это не выгрузка дел и не сохранённая статистика "
-                            "(--statistics --format json)")
+        raise PreviousError(f"--compare {path}: ни одного корректного дела — это не выгрузка дел и не сохранённая "
+                            "статистика (--statistics --format json)")
     settle_duplicates(s, [path], quiet, encoding)
     return s.as_dict()
 
