@@ -305,3 +305,30 @@ def test_csv_for_excel_statistics_in_russian(hl, pair):
     assert ["по экспертам", "Зайцев", "2", "1", "50,0", "2"] in rows
     assert ["правило", "HL205 инженер молчит 3 рабочих дня, повторного запроса на следующий рабочий день нет",
             "", "", "", "1"] in rows
+
+
+def test_workers_give_the_same_month(hl, pair, tmp_path):
+    """Two worker processes: the same summary, the same repeats settled, the same drill-down page."""
+    october, november = pair
+    again = tmp_path / "again.jsonl"
+    again.write_bytes(november.read_bytes())  # an overlapping export: every case twice
+    pages = []
+    for jobs in ("1", "2"):
+        page = tmp_path / f"p{jobs}.html"
+        run = hl("audit", october, november, again, "--jobs", jobs, "--today", "2025-11-20", "--statistics",
+                 "--format", "json", "--report", page)
+        s = json.loads(run.out)
+        assert (s["read"], s["repeated"], s["valid"]) == (8, 3, 5), jobs
+        assert [d["case_id"] for d in s["duplicates"]] == ["B1", "B2", "B3"]
+        assert all(d["kept"].startswith(str(again)) for d in s["duplicates"])  # same dates: the later input wins
+        pages.append(page.read_text(encoding="utf-8").replace(str(tmp_path), ""))
+    assert pages[0] == pages[1]
+
+
+def test_standard_input_repeats_are_said_not_settled(hl, pair):
+    _, november = pair
+    text = november.read_text(encoding="utf-8")
+    run = hl("audit", "-", "--today", "2025-11-20", "--statistics", "--format", "json", input=text + text)
+    s = json.loads(run.out)
+    assert s["read"] == 6 and s["repeated"] == 0 and s["duplicates_unresolved"] == 3
+    assert "3 дел встречаются во входе больше одного раза; стандартный ввод не перечитать" in run.err
