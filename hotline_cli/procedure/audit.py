@@ -517,6 +517,7 @@ def findings_for_error(result: dict[str, Any], rules: list[Code]) -> dict[str, A
 
 
 DIMENSIONS = ("situation", "week", "month", "city", "category", "channel", "operator", "expert")
+COUNTED = ("situation", "week", "month", "city", "category", "channel")  # kept in `by`; people: in `people`
 PEOPLE = ("operator", "expert")
 WORST = 25  # the cases with the most serious findings a summary keeps
 
@@ -551,7 +552,7 @@ class Summary:
     per_rule: dict[str, int] = field(default_factory=dict)
     waived: dict[str, int] = field(default_factory=dict)
     waivers_used: set[tuple[str, str]] = field(default_factory=set)
-    by: dict[str, dict[Any, list[int]]] = field(default_factory=lambda: {d: {} for d in DIMENSIONS})
+    by: dict[str, dict[Any, list[int]]] = field(default_factory=lambda: {d: {} for d in COUNTED})
     worst: list[tuple[int, int, int, str, str, tuple[str, ...]]] = field(default_factory=list)  # a min-heap
     deadlines: month.Deadlines = field(default_factory=month.Deadlines)
     people: dict[tuple[str, Any, Any], list[int]] = field(default_factory=dict)  # (role, name, month): 4 counts
@@ -635,16 +636,20 @@ class Summary:
         self._person("operator", facts.get("operator"), mon, hot, hot_errors, [c for c in codes if c[2:3] == "1"],
                      sign)
         expert_codes = [c for c in codes if c[2:3] in ("2", "3")]
+        d = facts.get("deadlines")
         for expert in facts.get("experts") or (None,):
-            self._person("expert", expert, mon, n - hot - other, expert_errors, expert_codes, sign)
+            row = self._person("expert", expert, mon, n - hot - other, expert_errors, expert_codes, sign)
+            if d:
+                month.count(row, 4, d, sign)
 
     def _person(self, role: str, name: Any, mon: Any, findings: int, errors: int, codes: list[str],
-                sign: int) -> None:
-        _count(self.by[role], name, findings, not errors, sign)
+                sign: int) -> list[int]:
+        """A person's row for the month (cases, compliant, findings, errors, and an expert's deadline
+        counters): their breakdown (by_operator, by_expert) is these rows added up."""
         key = (role, name, mon)
         row = self.people.get(key)
         if row is None:
-            row = self.people[key] = [0, 0, 0, 0]
+            row = self.people[key] = [0] * (4 + len(month.FIELDS) if role == "expert" else 4)
         row[0] += sign
         row[1] += sign * (not errors)
         row[2] += sign * findings
@@ -655,6 +660,7 @@ class Summary:
                 mine = self.people_codes[(role, name)] = {}
             for c in codes:
                 mine[c] = mine.get(c, 0) + sign
+        return row
 
     def _keep(self, item: tuple[int, int, int, str, str, tuple[str, ...]]) -> None:
         """The WORST cases with the most error findings (then warnings, then the earlier)."""
@@ -686,9 +692,9 @@ class Summary:
                     cur[i] += row[i]
         self.deadlines.merge(other.deadlines)
         for pkey, row in other.people.items():
-            cur = self.people.setdefault(pkey, [0, 0, 0, 0])
-            for i in range(4):
-                cur[i] += row[i]
+            cur = self.people.setdefault(pkey, [0] * len(row))
+            for i, v in enumerate(row):
+                cur[i] += v
         for ckey, codes in other.people_codes.items():
             mine_codes = self.people_codes.setdefault(ckey, {})
             for c, k in codes.items():
@@ -727,7 +733,8 @@ class Summary:
         }
         people: dict[str, set[Any] | None] = {}
         for dimension in DIMENSIONS:
-            items = [(key, row) for key, row in self.by.get(dimension, {}).items() if row[0]]
+            table = self._people_totals(dimension) if dimension in PEOPLE else self.by.get(dimension, {})
+            items = [(key, row) for key, row in table.items() if row[0]]
             cut = shown is not None and dimension not in ("week", "month") and len(items) > shown
             if cut:
                 assert shown is not None
@@ -756,6 +763,20 @@ class Summary:
         out.update(self.extra)
         return out
 
+    def _people_totals(self, role: str) -> dict[Any, list[int]]:
+        """A role's breakdown: each person's months added up (cases, compliant, findings)."""
+        out: dict[Any, list[int]] = {}
+        for (r, name, _mon), row in self.people.items():
+            if r == role:
+                cur = out.get(name)
+                if cur is None:
+                    out[name] = row[:3]
+                else:
+                    cur[0] += row[0]
+                    cur[1] += row[1]
+                    cur[2] += row[2]
+        return out
+
     def scorecards(self, role: str, only: set[Any] | None = None) -> list[dict[str, Any]]:
         """Each person of a role (or of `only`): a row per month (cases, compliant, compliance,
         findings, errors), the whole, each code's count, the top three codes; an expert's deadlines."""
@@ -776,8 +797,8 @@ class Summary:
             }
             if role == "expert":
                 card["deadlines"] = self.deadlines.of(("expert", name))
-                for m in card["by_month"]:
-                    m["deadlines"] = self.deadlines.of(("expert_month", name, m["month"]))
+                for m, (_mon, row) in zip(card["by_month"], rows):
+                    m["deadlines"] = month.rates(row[4:])  # bare counters: no medians
             out.append(card)
         return out
 

@@ -89,17 +89,7 @@ class DeadlineRow:
         self.close_days: dict[int, int] = _EMPTY
 
     def add(self, d: Mapping[str, Any], sign: int = 1) -> None:
-        n = self.n
-        p = d.get("client_promise")
-        if p is not None:
-            n[_PROMISE[p]] += sign
-        n[3] += sign * d.get("engineer_cycles", 0)
-        n[4] += sign * d.get("engineer_in_time", 0)
-        n[5] += sign * d.get("engineer_pending", 0)
-        n[6] += sign * d.get("re_requests_due", 0)
-        n[7] += sign * d.get("re_requests_on_time", 0)
-        n[8] += sign * d.get("delay_calls_due", 0)
-        n[9] += sign * d.get("delay_calls_on_time", 0)
+        count(self.n, 0, d, sign)
         days = d.get("promise_days")
         if days is not None:
             if self.promise_days is _EMPTY:
@@ -107,7 +97,6 @@ class DeadlineRow:
             self.promise_days[days] = self.promise_days.get(days, 0) + sign
         days = d.get("days_to_close")
         if days is not None:
-            n[10] += sign
             if self.close_days is _EMPTY:
                 self.close_days = {}
             self.close_days[days] = self.close_days.get(days, 0) + sign
@@ -125,18 +114,37 @@ class DeadlineRow:
                 self.close_days[k] = self.close_days.get(k, 0) + v
 
     def as_dict(self) -> dict[str, Any]:
-        n = self.n
-        return {
-            "client_promise": {"met": n[0], "missed": n[1], "pending": n[2], "rate": rate(n[0], n[0] + n[1]),
-                               "median_days": percentile(self.promise_days, 0.5),
-                               "p90_days": percentile(self.promise_days, 0.9)},
-            "engineer": {"cycles": n[3], "in_time": n[4], "late": n[3] - n[4] - n[5], "pending": n[5],
-                         "rate": rate(n[4], n[3] - n[5])},
-            "re_requests": {"due": n[6], "on_time": n[7], "rate": rate(n[7], n[6])},
-            "delay_calls": {"due": n[8], "on_time": n[9], "rate": rate(n[9], n[8])},
-            "days_to_close": {"closed": n[10], "median": percentile(self.close_days, 0.5),
-                              "p90": percentile(self.close_days, 0.9)},
-        }
+        return rates(self.n, self.promise_days, self.close_days)
+
+
+def count(n: list[int], at: int, d: Mapping[str, Any], sign: int = 1) -> None:
+    """A case's deadline facts into the counters n[at:at + len(FIELDS)] (a person's row holds them too)."""
+    p = d.get("client_promise")
+    if p is not None:
+        n[at + _PROMISE[p]] += sign
+    n[at + 3] += sign * d.get("engineer_cycles", 0)
+    n[at + 4] += sign * d.get("engineer_in_time", 0)
+    n[at + 5] += sign * d.get("engineer_pending", 0)
+    n[at + 6] += sign * d.get("re_requests_due", 0)
+    n[at + 7] += sign * d.get("re_requests_on_time", 0)
+    n[at + 8] += sign * d.get("delay_calls_due", 0)
+    n[at + 9] += sign * d.get("delay_calls_on_time", 0)
+    if d.get("days_to_close") is not None:
+        n[at + 10] += sign
+
+
+def rates(n: list[int], promise_days: Mapping[int, int] = _EMPTY,
+          close_days: Mapping[int, int] = _EMPTY) -> dict[str, Any]:
+    """The counters as rates; the medians and 90th percentiles from the histograms (None without)."""
+    return {
+        "client_promise": {"met": n[0], "missed": n[1], "pending": n[2], "rate": rate(n[0], n[0] + n[1]),
+                           "median_days": percentile(promise_days, 0.5), "p90_days": percentile(promise_days, 0.9)},
+        "engineer": {"cycles": n[3], "in_time": n[4], "late": n[3] - n[4] - n[5], "pending": n[5],
+                     "rate": rate(n[4], n[3] - n[5])},
+        "re_requests": {"due": n[6], "on_time": n[7], "rate": rate(n[7], n[6])},
+        "delay_calls": {"due": n[8], "on_time": n[9], "rate": rate(n[9], n[8])},
+        "days_to_close": {"closed": n[10], "median": percentile(close_days, 0.5), "p90": percentile(close_days, 0.9)},
+    }
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -160,7 +168,8 @@ def percentile(hist: Mapping[int, int], q: float) -> int | None:
 
 
 class Deadlines:
-    """Deadline rows of a run: overall, per week, per month, per expert, per expert and month."""
+    """Deadline rows of a run: overall, per week, per month, per expert (an expert's months: the
+    counters in the Summary's person rows)."""
 
     __slots__ = ("rows",)
 
@@ -185,7 +194,6 @@ class Deadlines:
         self._row(("month", month)).add(d, sign)
         for expert in facts.get("experts") or (None,):
             self._row(("expert", expert)).add(d, sign)
-            self._row(("expert_month", expert, month)).add(d, sign)
 
     def merge(self, other: Deadlines) -> None:
         for key, row in other.rows.items():
