@@ -238,7 +238,7 @@ def test_a_mistyped_zone_is_looked_up_once(hl, tmp_path):
 
 
 def test_jobs_are_capped_by_the_usable_cores(hl, here, monkeypatch):
-    from hotline_cli.cli import app
+    from hotline_cli.run import shell
     from hotline_cli.run import pool
 
     asked = []
@@ -252,8 +252,8 @@ def test_jobs_are_capped_by_the_usable_cores(hl, here, monkeypatch):
     run = hl("audit", here / "good4.jsonl", "--jobs", "10000", "--today", "2025-11-20", "--format", "jsonl",
              "--exit-zero")
     assert len(run.jsonl()) == 4
-    assert asked in ([], [app.usable_cores()]) and all(n <= app.usable_cores() for n in asked)
-    assert asked == ([app.usable_cores()] if app.usable_cores() > 1 else [])
+    assert asked in ([], [shell.usable_cores()]) and all(n <= shell.usable_cores() for n in asked)
+    assert asked == ([shell.usable_cores()] if shell.usable_cores() > 1 else [])
 
 
 # ---------------------------------------------------------------- the API never loses the record after a bad one
@@ -330,6 +330,6 @@ def test_workers_are_no_more_than_the_pieces_of_work(hl, here, monkeypatch):
     one.write_text((here / "good4.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     run = hl("audit", one, "--jobs", "2", "--today", "2025-11-20", "--format", "jsonl", "--exit-zero")
     assert len(run.jsonl()) == 1
-    from hotline_cli.cli import app
+    from hotline_cli.run import shell
 
-    assert made == ([1] if app.usable_cores() > 1 else [])
+    assert made == ([1] if shell.usable_cores() > 1 else [])

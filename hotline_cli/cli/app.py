@@ -1,5 +1,6 @@
-"""The shell: Click options and commands, printing, exit codes, signals, the clock and the
-environment. Nothing is decided here.
+"""The shell: Click's options and commands, and the translation of how a run ended into the
+exit status. Nothing is decided here; a batch command's run is run.batch, the streams, the
+clock and the configuration are run.shell.
 
 Exit status (the CLI contract): 0 done; 1 audit found an error-level finding; 2 usage
 error, a broken configuration, an output that cannot be written, or at least one
@@ -11,23 +12,34 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import IO, Any, NoReturn
 
 import click
 
 from hotline_cli import __version__
+from hotline_cli.run import shell
+from hotline_cli.run.batch import run_batch
+from hotline_cli.run.shell import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOFTWARE,
+    MACHINE_FORMATS,
+    PipeClosed,
+    guard_outputs,
+    load_settings,
+    machine_stdout,
+    open_closed_streams,
+    open_output,
+    quiet_stdout,
+    say,
+    screen_width,
+    today_in,
+)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-EXIT_SOFTWARE = 70  # a bug (sysexits' EX_SOFTWARE): never expected, said in one line
-
-
-class PipeClosed(BaseException):
-    """The reader of standard output went away (| head): end quietly, status 0. A
-    BaseException, so that Click's own EPIPE handling (status 1) never sees it."""
-
 
 class Terminated(BaseException):
     """SIGTERM or SIGHUP: unwind (temporary files removed, workers stopped), then exit 128+N."""
@@ -113,21 +125,16 @@ def ask_yes(prompt: str) -> bool:
             say("  ответьте «да» или «нет»")
 
 
-def say(line: str) -> None:
-    """One line to standard error, made safe for a terminal."""
-    from hotline_cli.io.safe import safe_text
-
-    try:
-        sys.stderr.write(safe_text(line) + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
-
 class Command(RussianHelp, click.Command):
     def __init__(self, *args: Any, **kw: Any):
         kw.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
         super().__init__(*args, **kw)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except shell.Problem as e:  # a run's problem (run.shell): Click shows it, status 2
+            raise Problem(str(e)) from None
 
 
 # the commands in the order of a case's journey (bare `hotline` lists them so), and workdays' own
@@ -229,459 +236,11 @@ class Problem(click.ClickException):
     def show(self, file: IO[Any] | None = None) -> None:
         say(f"hotline: {self.message}")
 
-
-def _load_settings(path: str | None) -> Any:
-    from hotline_cli.io.config_file import ConfigError, load_config
-
-    try:
-        return load_config(path)
-    except ConfigError as e:
-        raise Problem(str(e)) from None
-
-
-def today_in(tzname: str) -> date:
-    """Today's date in a case's time zone: the one place that reads the clock."""
-    from hotline_cli.procedure.case import zone
-
-    return datetime.now(zone(tzname)).date()
-
-
-def _refuse_output_over_input(output: str | None, inputs: list[str], option: str = "--output") -> None:
-    """An output naming one of the inputs would replace it: refused before anything is read."""
-    if not output or not os.path.exists(output):
-        return
-    from hotline_cli.io.sources import STDIN, expand_inputs
-
-    for name, problem in expand_inputs(inputs):
-        if problem is None and name != STDIN:
-            try:
-                same = os.path.samefile(name, output)
-            except OSError:
-                same = False
-            if same:
-                raise Problem(f"{output}: это один из входных файлов — результат заменил бы его; "
-                              f"укажите другой файл в {option}")
-
-
-def guard_outputs(outputs: dict[str, str | None], inputs: list[str]) -> None:
-    """Every file a run writes (results, report, drafts): never one of its inputs, never another
-    output of the same run — refused before anything is read."""
-    named = {option: path for option, path in outputs.items() if path and path not in ("-", os.devnull)}
-    for option, path in named.items():
-        _refuse_output_over_input(path, inputs, option)
-    seen: dict[str, str] = {}
-    for option, path in named.items():
-        key = os.path.realpath(path)
-        if key in seen:
-            raise Problem(f"{path}: {seen[key]} и {option} — один и тот же файл: второй заменил бы первый")
-        seen[key] = option
-
-
-def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None,
-              output: str | None, encoding: str, mask_pii: bool, options: dict[str, Any] | None = None,
-              jobs: int | None = 1) -> int:
-    from hotline_cli.io import sources, writers
-    from hotline_cli.run import pipeline
-    from hotline_cli.run.commands import COMMANDS
-
-    spec = COMMANDS[command]
-    bad_encoding = sources.check_encoding(encoding)
-    if bad_encoding:
-        raise Problem(f"--encoding: {bad_encoding}")
-    options = dict(options or {})
-    eml = options.pop("eml", None)
-    report = options.pop("report", None)
-    statistics = options.pop("statistics", False)
-    exit_zero = options.pop("exit_zero", False)
-    compare_with = options.pop("compare", None)
-    waivers_file = options.pop("waivers_file", None)
-    if waivers_file:
-        options["waivers"] = _load_waivers(waivers_file, today)
-    if report:
-        options["drill"] = True
-    if options.pop("excel", False):
-        if fmt != "csv":
-            raise Problem("--excel — для --format csv (таблица для Excel: «;» и UTF-8 с BOM)")
-        fmt = "csv-excel"
-    if fmt == "xlsx" and not output:
-        raise Problem("--format xlsx пишет книгу Excel в файл: укажите --output ФАЙЛ.xlsx")
-    job = pipeline.Job(command, "none" if statistics else fmt, today, _load_settings(config_path), options,
-                       mask_pii, os.environ.get("HOTLINE_PII_SALT", ""), clock=today_in, width=screen_width())
-    try:
-        job.prepare()
-    except ValueError as e:
-        raise Problem(str(e)) from None
-    names = list(inputs) or ["-"]
-    if report is not None and not report.lower().endswith((".html", ".htm")):
-        raise Problem(f"--report {report}: отчёт — страница HTML; укажите файл .html")
-    guard_outputs({"--output": output, "--report": report, "--eml": eml}, names + [
-        x for x in (compare_with, waivers_file) if x])
-    if names == ["-"] and sys.stdin.isatty():
-        say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
-    if jobs is None:  # auto: every usable core for a large export
-        jobs = usable_cores() if sources.input_size(names) >= PARALLEL_FROM_BYTES else 1
-    elif jobs > usable_cores():  # more workers than cores only take turns (and --jobs 10000 would ask for 34 GB)
-        jobs = usable_cores()
-    if eml or fmt in ("table", "xlsx") or spec.gather:
-        jobs = 1  # .eml files are written by this process; a table, a workbook, a gathered run are built whole
-    # text for a person on the same terminal as the messages already shows each bad record: said once
-    tally = Tally(command, echo=not (fmt == "text" and output is None and sys.stdout.isatty() and sys.stderr.isatty()))
-    progress = output is not None or not sys.stdout.isatty()
-    view = spec.all_view if options.get("all") and spec.all_view is not None else spec.view
-    if report:
-        from hotline_cli.run.month import Drill
-
-        tally.drill = Drill(_folder_of(report))
-    with open_output(output, binary=fmt == "xlsx", utf8=fmt in MACHINE_FORMATS) as out:
-        sink: Any
-        pipe = PipeGuard(report is not None and output is None)  # the report outlives a reader who left
-        if fmt == "xlsx":
-            from hotline_cli.io.workbook import WorkbookSink
-
-            sink = WorkbookSink(out, command, view, statistics)  # type: ignore[arg-type]  # opened binary
-        elif statistics:
-            sink = writers.NullSink()
-        else:
-            sink = writers.Sink(out, fmt, view, job.width)
-        if jobs > 1:
-            from hotline_cli.run.pool import chunks_parallel
-
-            chunks = chunks_parallel(sources.read_blocks(names, encoding), job, jobs)
-            for chunk in tally.watch_chunks(chunks, progress):
-                pipe.run(sink.write_block, chunk.data, chunk.fragments)
-        else:
-            post = EmlWriter(eml).write if eml else None
-            pairs = pipeline.fragments(sources.read_raw(names, encoding), job, post=post,
-                                       staged="-" not in names)
-            if spec.gather:
-                frags = [frag for frag, _meta in tally.watch(pairs, progress)]
-                pipe.run(write_gathered, frags, sink, job)
-            else:
-                for frag, _meta in tally.watch(pairs, progress):
-                    pipe.run(sink.write, frag)
-        if tally.summary is not None:
-            the_month(tally.summary, names, job, encoding, compare_with, options.get("waivers"))
-        if fmt == "xlsx":
-            sink.close(tally.summary)
-            for line in sink.warnings:
-                say(f"hotline: предупреждение: {line}")
-        elif statistics and tally.summary is not None:
-            pipe.run(writers.write_statistics, out, fmt, tally.summary.as_dict(), spec.trailer(tally.summary),
-                     job.width)
-        else:
-            pipe.run(sink.close, spec.trailer(tally.summary))
-    s = tally.summary
-    if report and s is not None:
-        from hotline_cli.procedure.month import SHOWN
-
-        data = s.as_dict(SHOWN)
-        try:
-            data["drill"] = tally.drill.lists(data, s.dropped)
-        finally:
-            tally.drill.close()
-        write_report(report, data, today, names)
-    if pipe.closed:
-        raise PipeClosed()
-    if s is not None and fmt != "text" and sys.stderr.isatty():
-        say(f"hotline {command}: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
-            f"с предупреждениями {s.with_warnings}, без замечаний {s.clean}")
-    return tally.exit_code(exit_zero)
-
-
-PARALLEL_FROM_BYTES = 4 * 1024 * 1024
-
-
-class PipeGuard:
-    """Writes to standard output; when the reader goes away (| head) and `keep_going`, the rest is
-    read and counted all the same (the report needs the whole run), and nothing more is written."""
-
-    def __init__(self, keep_going: bool):
-        self.keep_going = keep_going
-        self.closed = False
-
-    def run(self, write: Callable[..., Any], *args: Any) -> None:
-        if self.closed:
-            return
-        try:
-            write(*args)
-        except BrokenPipeError:
-            if not self.keep_going:
-                raise
-            self.closed = True
-            _quiet_stdout()
-
-
-def _folder_of(path: str) -> str | None:
-    folder = os.path.dirname(os.path.abspath(path))
-    return folder if os.path.isdir(folder) else None
-
-
-def _load_waivers(path: str, today: date | None) -> Any:
-    from hotline_cli.io.waivers import WaiverError, load
-    from hotline_cli.procedure.audit import CODES
-
-    try:
-        return load(path, set(CODES), today or date.today())
-    except WaiverError as e:
-        raise Problem(str(e)) from None
-
-
-def the_month(s: Any, names: list[str], job: Any, encoding: str, compare_with: str | None,
-              waivers: dict[Any, Any] | None) -> None:
-    """What the summary needs beyond the run's own counts: the same case given twice settled,
-    the waivers applied and unused, the previous period compared."""
-    from hotline_cli.procedure import month
-    from hotline_cli.procedure.audit import CODES, DIMENSIONS
-    from hotline_cli.run.month import PreviousError, previous, settle_duplicates
-
-    for line in settle_duplicates(s, names, job, encoding):
-        say(f"hotline: предупреждение: {line}")
-    if waivers is not None:
-        used = [w for w in waivers.values() if (w.case_id, w.code) in s.waivers_used]
-        s.extra["waivers"] = {
-            "applied": [dict(w.as_dict(), case_id=w.case_id, code=w.code, title=CODES[w.code].title)
-                        for w in used],
-            "unused": [dict(w.as_dict(), case_id=w.case_id, code=w.code, where=w.where)
-                       for w in month.unused(waivers.values(), s.waivers_used)]}
-        for w in s.extra["waivers"]["unused"]:
-            say(f"hotline: предупреждение: {w['where']}: снятие {w['code']} для дела {w['case_id']} не совпало ни с "
-                "одной находкой (дела нет в выгрузке или правило не сработало)")
-    if compare_with:
-        try:
-            before = previous(compare_with, job, encoding)
-        except PreviousError as e:
-            raise Problem(str(e)) from None
-        s.extra["compare"] = month.compare(s.as_dict(), before, DIMENSIONS)
-
-
-def write_report(path: str, data: dict[str, Any], today: date | None, names: list[str]) -> None:
-    """--report: the page, written atomically."""
-    from hotline_cli.io import report
-    from hotline_cli.io.atomic import OutputError, write_bytes
-
-    page = report.render(data, today.isoformat() if today else None, names, __version__)
-    try:
-        write_bytes(path, page.encode("utf-8", "backslashreplace"))  # a lone surrogate shown as \ud800
-    except OutputError as e:
-        raise Problem(str(e)) from None
-
-
-def write_gathered(results: list[dict[str, Any]], sink: Any, job: Any) -> None:
-    """The agenda: every case's actions together, by date; text grouped by status."""
-    from hotline_cli.io import screen, views, writers
-
-    items = views.agenda_items(results)
-    if job.fmt == "text":
-        as_of = next((r["as_of"] for r in results if "as_of" in r), job.today.isoformat() if job.today else None)
-        horizon = next((r["horizon"] for r in results if "horizon" in r), None)
-        sink.out.write(screen.render(views.agenda_text(items, as_of, horizon), job.width))
-        return
-    for item in items:
-        sink.write(writers.fragment(item, job.fmt, views.VIEWS["agenda"], job.width))
-
-
-def screen_width() -> int:
-    """The terminal's width (COLUMNS first), 100 off a terminal."""
-    import shutil
-
-    return shutil.get_terminal_size((100, 24)).columns
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (a container or `taskset` may allow fewer than
-    the machine has: more workers than that would only take turns)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
-
-
-class Tally:
-    """Counts results on their way out (pipeline.Counts); prints each bad record's message
-    to stderr; shows progress on a terminal's stderr for long runs (never on stdout, never
-    when piped)."""
-
-    def __init__(self, command: str, echo: bool = True):
-        from hotline_cli.run.pipeline import Counts
-
-        self.counts = Counts(command)
-        self.drill: Any = None  # run.month.Drill: the cases' lines for the report's drill-down
-        self.shown = False
-        self.echo = echo  # bad records' lines on stderr (not when the text on the same terminal says them)
-
-    @property
-    def summary(self) -> Any:
-        """The command's summary (audit's; None for other commands)."""
-        return self.counts.summary
-
-    def watch(self, pairs: Iterator[Any], progress: bool = True) -> Iterator[Any]:
-        """(fragment, meta) pairs of one process, passed through."""
-        show = progress and sys.stderr.isatty()
-        add = self.counts.add
-        drill = self.counts.drill
-        for pair in pairs:
-            error = add(pair[1])
-            if error is not None:
-                self._error(error)
-            if drill and self.drill is not None:
-                self.drill.write(drill)
-                drill.clear()
-            if show and self.counts.read % 5000 == 0:
-                self._progress()
-            yield pair
-        self._done()
-
-    def watch_chunks(self, chunks: Iterator[Any], progress: bool = True) -> Iterator[Any]:
-        """Chunks of worker processes (pool.Chunk), passed through."""
-        show = progress and sys.stderr.isatty()
-        for chunk in chunks:
-            before = self.counts.read
-            self.counts.merge(chunk.counts)
-            if self.drill is not None:
-                self.drill.write(chunk.counts.drill)
-            if chunk.error_lines:
-                self._error(*chunk.error_lines)
-            if show and self.counts.read // 5000 != before // 5000:
-                self._progress()
-            yield chunk
-        self._done()
-
-    def _error(self, *lines: str) -> None:
-        """Bad records' lines (already made safe: views.error_line). Written straight to
-        stderr: click.echo asks isatty and flushes per line, 0.2 s a 1 000 lines."""
-        if not self.echo:
-            return
-        if self.shown:
-            sys.stderr.write("\r" + " " * 40 + "\r")
-            self.shown = False
-        sys.stderr.write("".join(f"hotline: {line}\n" for line in lines))
-        sys.stderr.flush()
-
-    def _progress(self) -> None:
-        sys.stderr.write(f"\rобработано дел: {self.counts.read}…")
-        sys.stderr.flush()
-        self.shown = True
-
-    def _done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 40 + "\r")
-            sys.stderr.flush()
-            self.shown = False
-
-    def exit_code(self, exit_zero: bool = False) -> int:
-        if self.counts.errors:
-            return EXIT_INPUT
-        if self.counts.findings_error and not exit_zero:
-            return EXIT_FINDINGS
-        return EXIT_OK
-
-
-class EmlWriter:
-    """--eml PATH: one .eml file (PATH ends in .eml) or a folder of <case id>.eml files,
-    each name unique in the run and safe on Windows and Linux."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.single = path.lower().endswith(".eml")
-        self.written = 0
-        self.used: set[str] = set()
-
-    def write(self, r: dict[str, Any]) -> dict[str, Any]:
-        from hotline_cli.io.atomic import OutputError, write_bytes
-        from hotline_cli.io.eml import eml_bytes
-
-        m = r.get("message")
-        if not m:
-            return r
-        if self.single and self.written:
-            r["warnings"].append(f"--eml {self.path} — один файл, и он уже записан для другого дела: "
-                                 "для нескольких дел укажите папку")
-            return r
-        try:
-            target = self._target(r["case_id"] or "case")
-            write_bytes(target, eml_bytes(m, r["warnings"]))
-        except OutputError as e:
-            raise Problem(str(e)) from None
-        r["eml"] = target
-        self.written += 1
-        return r
-
-    def _target(self, case_id: str) -> str:
-        if self.single:
-            return self.path
-        from hotline_cli.io.atomic import OutputError
-        from hotline_cli.io.names import file_name
-
-        try:
-            os.makedirs(self.path, exist_ok=True)
-        except OSError as e:
-            from hotline_cli.io.atomic import os_error_ru
-
-            raise OutputError(f"{self.path}: папку для .eml не создать: {os_error_ru(e)}") from None
-        name = file_name(case_id, self.used)
-        self.used.add(name.casefold())
-        return os.path.join(self.path, name + ".eml")
-
-
-MACHINE_FORMATS = ("json", "jsonl", "csv", "csv-excel")
-
-
-def machine_stdout() -> None:
-    """Standard output for programs: UTF-8 whatever the locale or PYTHONIOENCODING says (a redirected
-    stdout on Russian Windows is cp1251); text for people keeps the terminal's encoding."""
-    out = sys.stdout
-    if out is not None and hasattr(out, "reconfigure"):
-        try:
-            out.reconfigure(encoding="utf-8", errors="backslashreplace")
-        except (OSError, ValueError):
-            pass
-
-
-class open_output:
-    """stdout, or a file written atomically (io.atomic); binary for a workbook."""
-
-    def __init__(self, path: str | None, binary: bool = False, utf8: bool = False):
-        self.path = path
-        self.binary = binary
-        self.utf8 = utf8
-        self.file: Any = None
-
-    def __enter__(self) -> IO[str]:
-        if not self.path:
-            if CLOSED_STREAMS.get("stdout"):
-                raise Problem("стандартный вывод закрыт (>&-): результату некуда писаться — укажите --output ФАЙЛ")
-            if self.utf8:
-                machine_stdout()
-            out = sys.stdout
-            if hasattr(out, "reconfigure"):
-                out.reconfigure(errors="backslashreplace")
-            return out
-        from hotline_cli.io.atomic import AtomicFile, OutputError
-
-        self.file = AtomicFile(self.path, binary=self.binary)
-        try:
-            return self.file.__enter__()
-        except OutputError as e:
-            raise Problem(str(e)) from None
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if self.file is None:
-            if exc_type is None:
-                sys.stdout.flush()
-            return
-        from hotline_cli.io.atomic import OutputError
-
-        try:
-            self.file.__exit__(exc_type, exc, tb)
-        except OutputError as e:
-            raise Problem(str(e)) from None
-
-
 # ------------------------------------------------------------------ commands
 
 def _run(command: str, *args: Any, **kw: Any) -> NoReturn:
     try:
-        code = run_batch(command, *args, **kw)
+        code = run_batch(command, *args, **dict(kw, version=__version__))
     except BrokenPipeError:
         raise PipeClosed() from None
     sys.exit(code)
@@ -916,7 +475,7 @@ def import_cases(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path
         raise Problem(str(e)) from None
     if tables and not mapping.tables:
         raise Problem("для --table нужен файл сопоставления с разделами [[table]]: --mapping import.example.toml")
-    settings = _load_settings(config_path)
+    settings = load_settings(config_path)
     guard_outputs({"--output": output}, [*usedesk, *tables, *([mapping_path] if mapping_path else [])])
     report = importing.execute(list(usedesk), list(tables), mapping, settings.hpcc_manager, encoding)
     try:
@@ -1006,7 +565,7 @@ def log_event(path: str, event: str | None, at: str | None, by: str | None, outc
             return datetime.now(zone(tzname))
 
         done = logbook.run_log(path, etype, at, by, fields, draft, case_id, undo, now_for,
-                               _load_settings(config_path))
+                               load_settings(config_path))
     except logbook.LogProblem as e:
         raise Problem(str(e)) from None
     from hotline_cli.io import screen
@@ -1044,7 +603,7 @@ def workdays(ctx: click.Context) -> None:
 def _calendar(config_path: str | None) -> Any:
     from hotline_cli.procedure.calendar import ProductionCalendar
 
-    return ProductionCalendar(_load_settings(config_path).calendar)
+    return ProductionCalendar(load_settings(config_path).calendar)
 
 
 def _print_one(result: dict[str, Any], fmt: str, output: str | None) -> None:
@@ -1134,7 +693,7 @@ def workdays_import(path: str, config_path: str | None, output: str | None) -> N
         official = read_xmlcalendar(path)
     except CalendarFileError as e:
         raise Problem(str(e)) from None
-    settings = _load_settings(config_path)
+    settings = load_settings(config_path)
     cal = ProductionCalendar(settings.calendar)
     info = _calendar_call(lambda: cal.year(official.year))
     working, non_working = cal.overrides_for(official.year, official.off, official.working_weekends)
@@ -1170,43 +729,12 @@ def _on_signal(signum: int, frame: Any) -> None:
     raise Terminated(signum)
 
 
-def _quiet_stdout() -> None:
-    """The reader is gone: point stdout at /dev/null so that the last flush cannot fail."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-CLOSED_STREAMS: dict[str, bool] = {}  # standard streams the shell closed (<&-, >&-, 2>&-)
-
-
-def _open_closed_streams() -> None:
-    """A closed standard stream reads as empty and takes writes to nowhere: every command then
-    degrades cleanly (results still go to --output; a closed stdout with no --output is said)."""
-    import fcntl
-
-    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
-        # closed by the shell: the interpreter may have reused the number for a file of its own, so a
-        # stream is closed when its descriptor is invalid or does not open the way the stream needs
-        try:
-            access = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE
-            usable = access != (os.O_WRONLY if mode == "r" else os.O_RDONLY) and getattr(sys, name) is not None
-        except OSError:
-            usable = False
-        if usable:
-            continue
-        CLOSED_STREAMS[name] = True
-        setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 — lives with the process
-
-
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run the CLI; never lets a traceback reach the user for bad input, a closed pipe,
     a full disk or a signal."""
     from hotline_cli.io.atomic import OutputError, os_error_ru, remove_pending
 
-    _open_closed_streams()
+    open_closed_streams()
     if not os.environ.get("HOTLINE_DEBUG"):
         # a library's object finalised after a failed write (XlsxWriter's zip on a full disk) must not
         # print «Exception ignored … Traceback» after the one line that said what happened
@@ -1237,7 +765,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         say(f"\nпрервано сигналом {signal.Signals(e.signum).name}")
         code = 128 + e.signum
     except (PipeClosed, BrokenPipeError):
-        _quiet_stdout()
+        quiet_stdout()
         code = EXIT_OK
     except OutputError as e:
         say(f"hotline: {e}")
@@ -1256,10 +784,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
     except OSError as e:
         say(f"hotline: не удалось записать результат: {os_error_ru(e)}")
-        _quiet_stdout()
+        quiet_stdout()
         code = max(code, EXIT_INPUT)
     if code > 128:
         # interrupted: the workers are stopped and the temporary files removed; the interpreter's exit

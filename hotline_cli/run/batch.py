@@ -1,0 +1,358 @@
+"""A batch command's run: read the inputs, decide each record (in this process or in workers),
+write the results, count them, and finish what the month's summary needs. The shell (Click)
+only parses the options and turns the returned status into the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+from hotline_cli.run.shell import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    MACHINE_FORMATS,
+    PipeClosed,
+    Problem,
+    guard_outputs,
+    load_settings,
+    open_output,
+    quiet_stdout,
+    say,
+    screen_width,
+    today_in,
+    usable_cores,
+)
+
+
+def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None,
+              output: str | None, encoding: str, mask_pii: bool, options: dict[str, Any] | None = None,
+              jobs: int | None = 1, version: str = "") -> int:
+    from hotline_cli.io import sources, writers
+    from hotline_cli.run import pipeline
+    from hotline_cli.run.commands import COMMANDS
+
+    spec = COMMANDS[command]
+    bad_encoding = sources.check_encoding(encoding)
+    if bad_encoding:
+        raise Problem(f"--encoding: {bad_encoding}")
+    options = dict(options or {})
+    eml = options.pop("eml", None)
+    report = options.pop("report", None)
+    statistics = options.pop("statistics", False)
+    exit_zero = options.pop("exit_zero", False)
+    compare_with = options.pop("compare", None)
+    waivers_file = options.pop("waivers_file", None)
+    if waivers_file:
+        options["waivers"] = _load_waivers(waivers_file, today)
+    if report:
+        options["drill"] = True
+    if options.pop("excel", False):
+        if fmt != "csv":
+            raise Problem("--excel — для --format csv (таблица для Excel: «;» и UTF-8 с BOM)")
+        fmt = "csv-excel"
+    if fmt == "xlsx" and not output:
+        raise Problem("--format xlsx пишет книгу Excel в файл: укажите --output ФАЙЛ.xlsx")
+    job = pipeline.Job(command, "none" if statistics else fmt, today, load_settings(config_path), options,
+                       mask_pii, os.environ.get("HOTLINE_PII_SALT", ""), clock=today_in, width=screen_width())
+    try:
+        job.prepare()
+    except ValueError as e:
+        raise Problem(str(e)) from None
+    names = list(inputs) or ["-"]
+    if report is not None and not report.lower().endswith((".html", ".htm")):
+        raise Problem(f"--report {report}: отчёт — страница HTML; укажите файл .html")
+    guard_outputs({"--output": output, "--report": report, "--eml": eml}, names + [
+        x for x in (compare_with, waivers_file) if x])
+    if names == ["-"] and sys.stdin.isatty():
+        say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
+    if jobs is None:  # auto: every usable core for a large export
+        jobs = usable_cores() if sources.input_size(names) >= PARALLEL_FROM_BYTES else 1
+    elif jobs > usable_cores():  # more workers than cores only take turns (and --jobs 10000 would ask for 34 GB)
+        jobs = usable_cores()
+    if eml or fmt in ("table", "xlsx") or spec.gather:
+        jobs = 1  # .eml files are written by this process; a table, a workbook, a gathered run are built whole
+    # text for a person on the same terminal as the messages already shows each bad record: said once
+    tally = Tally(command, echo=not (fmt == "text" and output is None and sys.stdout.isatty() and sys.stderr.isatty()))
+    progress = output is not None or not sys.stdout.isatty()
+    view = spec.all_view if options.get("all") and spec.all_view is not None else spec.view
+    if report:
+        from hotline_cli.run.month import Drill
+
+        tally.drill = Drill(_folder_of(report))
+    with open_output(output, binary=fmt == "xlsx", utf8=fmt in MACHINE_FORMATS) as out:
+        sink: Any
+        pipe = PipeGuard(report is not None and output is None)  # the report outlives a reader who left
+        if fmt == "xlsx":
+            from hotline_cli.io.workbook import WorkbookSink
+
+            sink = WorkbookSink(out, command, view, statistics)  # type: ignore[arg-type]  # opened binary
+        elif statistics:
+            sink = writers.NullSink()
+        else:
+            sink = writers.Sink(out, fmt, view, job.width)
+        if jobs > 1:
+            from hotline_cli.run.pool import chunks_parallel
+
+            chunks = chunks_parallel(sources.read_blocks(names, encoding), job, jobs)
+            for chunk in tally.watch_chunks(chunks, progress):
+                pipe.run(sink.write_block, chunk.data, chunk.fragments)
+        else:
+            post = EmlWriter(eml).write if eml else None
+            pairs = pipeline.fragments(sources.read_raw(names, encoding), job, post=post,
+                                       staged="-" not in names)
+            if spec.gather:
+                frags = [frag for frag, _meta in tally.watch(pairs, progress)]
+                pipe.run(write_gathered, frags, sink, job)
+            else:
+                for frag, _meta in tally.watch(pairs, progress):
+                    pipe.run(sink.write, frag)
+        if tally.summary is not None:
+            the_month(tally.summary, names, job, encoding, compare_with, options.get("waivers"))
+        if fmt == "xlsx":
+            sink.close(tally.summary)
+            for line in sink.warnings:
+                say(f"hotline: предупреждение: {line}")
+        elif statistics and tally.summary is not None:
+            pipe.run(writers.write_statistics, out, fmt, tally.summary.as_dict(), spec.trailer(tally.summary),
+                     job.width)
+        else:
+            pipe.run(sink.close, spec.trailer(tally.summary))
+    s = tally.summary
+    if report and s is not None:
+        from hotline_cli.procedure.month import SHOWN
+
+        data = s.as_dict(SHOWN)
+        try:
+            data["drill"] = tally.drill.lists(data, s.dropped)
+        finally:
+            tally.drill.close()
+        write_report(report, data, today, names, version)
+    if pipe.closed:
+        raise PipeClosed()
+    if s is not None and fmt != "text" and sys.stderr.isatty():
+        say(f"hotline {command}: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
+            f"с предупреждениями {s.with_warnings}, без замечаний {s.clean}")
+    return tally.exit_code(exit_zero)
+
+
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+
+
+class PipeGuard:
+    """Writes to standard output; when the reader goes away (| head) and `keep_going`, the rest is
+    read and counted all the same (the report needs the whole run), and nothing more is written."""
+
+    def __init__(self, keep_going: bool):
+        self.keep_going = keep_going
+        self.closed = False
+
+    def run(self, write: Callable[..., Any], *args: Any) -> None:
+        if self.closed:
+            return
+        try:
+            write(*args)
+        except BrokenPipeError:
+            if not self.keep_going:
+                raise
+            self.closed = True
+            quiet_stdout()
+
+
+def _folder_of(path: str) -> str | None:
+    folder = os.path.dirname(os.path.abspath(path))
+    return folder if os.path.isdir(folder) else None
+
+
+def _load_waivers(path: str, today: date | None) -> Any:
+    from hotline_cli.io.waivers import WaiverError, load
+    from hotline_cli.procedure.audit import CODES
+
+    try:
+        return load(path, set(CODES), today or date.today())
+    except WaiverError as e:
+        raise Problem(str(e)) from None
+
+
+def the_month(s: Any, names: list[str], job: Any, encoding: str, compare_with: str | None,
+              waivers: dict[Any, Any] | None) -> None:
+    """What the summary needs beyond the run's own counts: the same case given twice settled,
+    the waivers applied and unused, the previous period compared."""
+    from hotline_cli.procedure import month
+    from hotline_cli.procedure.audit import CODES, DIMENSIONS
+    from hotline_cli.run.month import PreviousError, previous, settle_duplicates
+
+    for line in settle_duplicates(s, names, job, encoding):
+        say(f"hotline: предупреждение: {line}")
+    if waivers is not None:
+        used = [w for w in waivers.values() if (w.case_id, w.code) in s.waivers_used]
+        s.extra["waivers"] = {
+            "applied": [dict(w.as_dict(), case_id=w.case_id, code=w.code, title=CODES[w.code].title)
+                        for w in used],
+            "unused": [dict(w.as_dict(), case_id=w.case_id, code=w.code, where=w.where)
+                       for w in month.unused(waivers.values(), s.waivers_used)]}
+        for w in s.extra["waivers"]["unused"]:
+            say(f"hotline: предупреждение: {w['where']}: снятие {w['code']} для дела {w['case_id']} не совпало ни с "
+                "одной находкой (дела нет в выгрузке или правило не сработало)")
+    if compare_with:
+        try:
+            before = previous(compare_with, job, encoding)
+        except PreviousError as e:
+            raise Problem(str(e)) from None
+        s.extra["compare"] = month.compare(s.as_dict(), before, DIMENSIONS)
+
+
+def write_report(path: str, data: dict[str, Any], today: date | None, names: list[str], version: str) -> None:
+    """--report: the page, written atomically."""
+    from hotline_cli.io import report
+    from hotline_cli.io.atomic import OutputError, write_bytes
+
+    page = report.render(data, today.isoformat() if today else None, names, version)
+    try:
+        write_bytes(path, page.encode("utf-8", "backslashreplace"))  # a lone surrogate shown as \ud800
+    except OutputError as e:
+        raise Problem(str(e)) from None
+
+
+def write_gathered(results: list[dict[str, Any]], sink: Any, job: Any) -> None:
+    """The agenda: every case's actions together, by date; text grouped by status."""
+    from hotline_cli.io import screen, views, writers
+
+    items = views.agenda_items(results)
+    if job.fmt == "text":
+        as_of = next((r["as_of"] for r in results if "as_of" in r), job.today.isoformat() if job.today else None)
+        horizon = next((r["horizon"] for r in results if "horizon" in r), None)
+        sink.out.write(screen.render(views.agenda_text(items, as_of, horizon), job.width))
+        return
+    for item in items:
+        sink.write(writers.fragment(item, job.fmt, views.VIEWS["agenda"], job.width))
+
+
+class Tally:
+    """Counts results on their way out (pipeline.Counts); prints each bad record's message
+    to stderr; shows progress on a terminal's stderr for long runs (never on stdout, never
+    when piped)."""
+
+    def __init__(self, command: str, echo: bool = True):
+        from hotline_cli.run.pipeline import Counts
+
+        self.counts = Counts(command)
+        self.drill: Any = None  # run.month.Drill: the cases' lines for the report's drill-down
+        self.shown = False
+        self.echo = echo  # bad records' lines on stderr (not when the text on the same terminal says them)
+
+    @property
+    def summary(self) -> Any:
+        """The command's summary (audit's; None for other commands)."""
+        return self.counts.summary
+
+    def watch(self, pairs: Iterator[Any], progress: bool = True) -> Iterator[Any]:
+        """(fragment, meta) pairs of one process, passed through."""
+        show = progress and sys.stderr.isatty()
+        add = self.counts.add
+        drill = self.counts.drill
+        for pair in pairs:
+            error = add(pair[1])
+            if error is not None:
+                self._error(error)
+            if drill and self.drill is not None:
+                self.drill.write(drill)
+                drill.clear()
+            if show and self.counts.read % 5000 == 0:
+                self._progress()
+            yield pair
+        self._done()
+
+    def watch_chunks(self, chunks: Iterator[Any], progress: bool = True) -> Iterator[Any]:
+        """Chunks of worker processes (pool.Chunk), passed through."""
+        show = progress and sys.stderr.isatty()
+        for chunk in chunks:
+            before = self.counts.read
+            self.counts.merge(chunk.counts)
+            if self.drill is not None:
+                self.drill.write(chunk.counts.drill)
+            if chunk.error_lines:
+                self._error(*chunk.error_lines)
+            if show and self.counts.read // 5000 != before // 5000:
+                self._progress()
+            yield chunk
+        self._done()
+
+    def _error(self, *lines: str) -> None:
+        """Bad records' lines (already made safe: views.error_line). Written straight to
+        stderr: click.echo asks isatty and flushes per line, 0.2 s a 1 000 lines."""
+        if not self.echo:
+            return
+        if self.shown:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            self.shown = False
+        sys.stderr.write("".join(f"hotline: {line}\n" for line in lines))
+        sys.stderr.flush()
+
+    def _progress(self) -> None:
+        sys.stderr.write(f"\rобработано дел: {self.counts.read}…")
+        sys.stderr.flush()
+        self.shown = True
+
+    def _done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            sys.stderr.flush()
+            self.shown = False
+
+    def exit_code(self, exit_zero: bool = False) -> int:
+        if self.counts.errors:
+            return EXIT_INPUT
+        if self.counts.findings_error and not exit_zero:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+class EmlWriter:
+    """--eml PATH: one .eml file (PATH ends in .eml) or a folder of <case id>.eml files,
+    each name unique in the run and safe on Windows and Linux."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.single = path.lower().endswith(".eml")
+        self.written = 0
+        self.used: set[str] = set()
+
+    def write(self, r: dict[str, Any]) -> dict[str, Any]:
+        from hotline_cli.io.atomic import OutputError, write_bytes
+        from hotline_cli.io.eml import eml_bytes
+
+        m = r.get("message")
+        if not m:
+            return r
+        if self.single and self.written:
+            r["warnings"].append(f"--eml {self.path} — один файл, и он уже записан для другого дела: "
+                                 "для нескольких дел укажите папку")
+            return r
+        try:
+            target = self._target(r["case_id"] or "case")
+            write_bytes(target, eml_bytes(m, r["warnings"]))
+        except OutputError as e:
+            raise Problem(str(e)) from None
+        r["eml"] = target
+        self.written += 1
+        return r
+
+    def _target(self, case_id: str) -> str:
+        if self.single:
+            return self.path
+        from hotline_cli.io.atomic import OutputError
+        from hotline_cli.io.names import file_name
+
+        try:
+            os.makedirs(self.path, exist_ok=True)
+        except OSError as e:
+            from hotline_cli.io.atomic import os_error_ru
+
+            raise OutputError(f"{self.path}: папку для .eml не создать: {os_error_ru(e)}") from None
+        name = file_name(case_id, self.used)
+        self.used.add(name.casefold())
+        return os.path.join(self.path, name + ".eml")
