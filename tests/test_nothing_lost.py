@@ -238,8 +238,7 @@ def test_a_mistyped_zone_is_looked_up_once(hl, tmp_path):
 
 
 def test_jobs_are_capped_by_the_usable_cores(hl, here, monkeypatch):
-    from hotline_cli.run import shell
-    from hotline_cli.run import pool
+    from hotline_cli.run import pool, shell
 
     asked = []
     real = pool.chunks_parallel
