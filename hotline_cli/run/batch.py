@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,10 +29,37 @@ from hotline_cli.run.shell import (
 )
 
 
-def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None,
-              output: str | None, encoding: str, mask_pii: bool, options: dict[str, Any] | None = None,
-              jobs: int | None = 1, version: str = "") -> int:
-    from hotline_cli.io import sources, writers
+@dataclass
+class Plan:
+    """A batch run, checked and decided before anything is read: what to run, on what, how."""
+
+    command: str
+    spec: Any  # run.commands.Command
+    job: Any  # run.pipeline.Job
+    names: list[str]
+    fmt: str
+    output: str | None
+    encoding: str
+    jobs: int
+    eml: str | None
+    report: str | None
+    statistics: bool
+    exit_zero: bool
+    compare_with: str | None
+    version: str
+
+    @property
+    def view(self) -> Any:
+        spec = self.spec
+        return spec.all_view if self.job.options.get("all") and spec.all_view is not None else spec.view
+
+
+def plan(command: str, inputs: tuple[str, ...], fmt: str, today: date | None, config_path: str | None,
+         output: str | None, encoding: str, mask_pii: bool, options: dict[str, Any] | None = None,
+         jobs: int | None = 1, version: str = "") -> Plan:
+    """Every option checked, the configuration read, the outputs guarded, the workers counted:
+    a Problem (status 2) before any record is read."""
+    from hotline_cli.io import sources
     from hotline_cli.run import pipeline
     from hotline_cli.run.commands import COMMANDS
 
@@ -40,12 +68,9 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     if bad_encoding:
         raise Problem(f"--encoding: {bad_encoding}")
     options = dict(options or {})
-    eml = options.pop("eml", None)
-    report = options.pop("report", None)
-    statistics = options.pop("statistics", False)
-    exit_zero = options.pop("exit_zero", False)
-    compare_with = options.pop("compare", None)
-    waivers_file = options.pop("waivers_file", None)
+    eml, report = options.pop("eml", None), options.pop("report", None)
+    statistics, exit_zero = options.pop("statistics", False), options.pop("exit_zero", False)
+    compare_with, waivers_file = options.pop("compare", None), options.pop("waivers_file", None)
     if waivers_file:
         options["waivers"] = _load_waivers(waivers_file, today)
     if report:
@@ -65,78 +90,115 @@ def run_batch(command: str, inputs: tuple[str, ...], fmt: str, today: date | Non
     names = list(inputs) or ["-"]
     if report is not None and not report.lower().endswith((".html", ".htm")):
         raise Problem(f"--report {report}: отчёт — страница HTML; укажите файл .html")
-    guard_outputs({"--output": output, "--report": report, "--eml": eml}, names + [
-        x for x in (compare_with, waivers_file) if x])
-    if names == ["-"] and sys.stdin.isatty():
-        say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
+    guard_outputs({"--output": output, "--report": report, "--eml": eml},
+                  names + [x for x in (compare_with, waivers_file) if x])
+    return Plan(command, spec, job, names, fmt, output, encoding, _workers(jobs, names, fmt, eml, spec.gather), eml,
+                report, statistics, exit_zero, compare_with, version)
+
+
+def _workers(jobs: int | None, names: list[str], fmt: str, eml: str | None, gather: bool) -> int:
+    from hotline_cli.io import sources
+
+    if eml or fmt in ("table", "xlsx") or gather:
+        return 1  # .eml files are written by this process; a table, a workbook, a gathered run are built whole
     if jobs is None:  # auto: every usable core for a large export
-        jobs = usable_cores() if sources.input_size(names) >= PARALLEL_FROM_BYTES else 1
-    elif jobs > usable_cores():  # more workers than cores only take turns (and --jobs 10000 would ask for 34 GB)
-        jobs = usable_cores()
-    if eml or fmt in ("table", "xlsx") or spec.gather:
-        jobs = 1  # .eml files are written by this process; a table, a workbook, a gathered run are built whole
+        return usable_cores() if sources.input_size(names) >= PARALLEL_FROM_BYTES else 1
+    return min(jobs, usable_cores())  # more workers than cores only take turns (--jobs 10000 would ask for 34 GB)
+
+
+def run_batch(*args: Any, **kw: Any) -> int:
+    """A batch command from its options to its exit status: plan, read and decide, write, finish."""
+    p = plan(*args, **kw)
+    if p.names == ["-"] and sys.stdin.isatty():
+        say("hotline: читаю дела со стандартного ввода (Ctrl-D — конец ввода)…")
     # text for a person on the same terminal as the messages already shows each bad record: said once
-    tally = Tally(command, echo=not (fmt == "text" and output is None and sys.stdout.isatty() and sys.stderr.isatty()))
-    progress = output is not None or not sys.stdout.isatty()
-    view = spec.all_view if options.get("all") and spec.all_view is not None else spec.view
-    if report:
+    tally = Tally(p.command, echo=not (p.fmt == "text" and p.output is None and sys.stdout.isatty()
+                                       and sys.stderr.isatty()))
+    if p.report:
         from hotline_cli.run.month import Drill
 
-        tally.drill = Drill(_folder_of(report))
-    with open_output(output, binary=fmt == "xlsx", utf8=fmt in MACHINE_FORMATS) as out:
-        sink: Any
-        pipe = PipeGuard(report is not None and output is None)  # the report outlives a reader who left
-        if fmt == "xlsx":
-            from hotline_cli.io.workbook import WorkbookSink
-
-            sink = WorkbookSink(out, command, view, statistics)  # type: ignore[arg-type]  # opened binary
-        elif statistics:
-            sink = writers.NullSink()
-        else:
-            sink = writers.Sink(out, fmt, view, job.width)
-        if jobs > 1:
-            from hotline_cli.run.pool import chunks_parallel
-
-            chunks = chunks_parallel(sources.read_blocks(names, encoding), job, jobs)
-            for chunk in tally.watch_chunks(chunks, progress):
-                pipe.run(sink.write_block, chunk.data, chunk.fragments)
-        else:
-            post = EmlWriter(eml).write if eml else None
-            pairs = pipeline.fragments(sources.read_raw(names, encoding), job, post=post,
-                                       staged="-" not in names)
-            if spec.gather:
-                frags = [frag for frag, _meta in tally.watch(pairs, progress)]
-                pipe.run(write_gathered, frags, sink, job)
-            else:
-                for frag, _meta in tally.watch(pairs, progress):
-                    pipe.run(sink.write, frag)
-        if tally.summary is not None:
-            the_month(tally.summary, names, job, encoding, compare_with, options.get("waivers"))
-        if fmt == "xlsx":
-            sink.close(tally.summary)
-            for line in sink.warnings:
-                say(f"hotline: предупреждение: {line}")
-        elif statistics and tally.summary is not None:
-            pipe.run(writers.write_statistics, out, fmt, tally.summary.as_dict(), spec.trailer(tally.summary),
-                     job.width)
-        else:
-            pipe.run(sink.close, spec.trailer(tally.summary))
+        tally.drill = Drill(_folder_of(p.report))
+    with open_output(p.output, binary=p.fmt == "xlsx", utf8=p.fmt in MACHINE_FORMATS) as out:
+        pipe = PipeGuard(p.report is not None and p.output is None)  # the report outlives a reader who left
+        sink = _sink(p, out)
+        _process(p, tally, sink, pipe)
+        _close(p, tally, sink, pipe, out)
     s = tally.summary
-    if report and s is not None:
-        from hotline_cli.procedure.month import SHOWN
-
-        data = s.as_dict(SHOWN)
-        try:
-            data["drill"] = tally.drill.lists(data, s.dropped)
-        finally:
-            tally.drill.close()
-        write_report(report, data, today, names, version)
+    if p.report and s is not None:
+        _report(p, s, tally.drill)
     if pipe.closed:
         raise PipeClosed()
-    if s is not None and fmt != "text" and sys.stderr.isatty():
-        say(f"hotline {command}: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
+    if s is not None and p.fmt != "text" and sys.stderr.isatty():
+        say(f"hotline {p.command}: записей {s.read}, некорректных {s.invalid}, с ошибками {s.with_errors}, "
             f"с предупреждениями {s.with_warnings}, без замечаний {s.clean}")
-    return tally.exit_code(exit_zero)
+    return tally.exit_code(p.exit_zero)
+
+
+def _sink(p: Plan, out: Any) -> Any:
+    """Where the results go: a workbook, nothing (--statistics), or the format's writer."""
+    from hotline_cli.io import writers
+
+    if p.fmt == "xlsx":
+        from hotline_cli.io.workbook import WorkbookSink
+
+        return WorkbookSink(out, p.command, p.view, p.statistics)
+    if p.statistics:
+        return writers.NullSink()
+    return writers.Sink(out, p.fmt, p.view, p.job.width)
+
+
+def _process(p: Plan, tally: Tally, sink: Any, pipe: PipeGuard) -> None:
+    """Every record read, decided and written in input order: by workers, or in this process."""
+    from hotline_cli.io import sources
+    from hotline_cli.run import pipeline
+
+    progress = p.output is not None or not sys.stdout.isatty()
+    if p.jobs > 1:
+        from hotline_cli.run.pool import chunks_parallel
+
+        chunks = chunks_parallel(sources.read_blocks(p.names, p.encoding), p.job, p.jobs)
+        for chunk in tally.watch_chunks(chunks, progress):
+            pipe.run(sink.write_block, chunk.data, chunk.fragments)
+        return
+    post = EmlWriter(p.eml).write if p.eml else None
+    pairs = pipeline.fragments(sources.read_raw(p.names, p.encoding), p.job, post=post, staged="-" not in p.names)
+    if p.spec.gather:
+        frags = [frag for frag, _meta in tally.watch(pairs, progress)]
+        pipe.run(write_gathered, frags, sink, p.job)
+        return
+    for frag, _meta in tally.watch(pairs, progress):
+        pipe.run(sink.write, frag)
+
+
+def _close(p: Plan, tally: Tally, sink: Any, pipe: PipeGuard, out: Any) -> None:
+    """The summary finished (repeats, waivers, the comparison), then the output's end: the
+    workbook's summary sheets, the statistics, or the text's trailer."""
+    from hotline_cli.io import writers
+
+    s = tally.summary
+    if s is not None:
+        the_month(s, p.names, p.job, p.encoding, p.compare_with, p.job.options.get("waivers"))
+    if p.fmt == "xlsx":
+        sink.close(s)
+        for line in sink.warnings:
+            say(f"hotline: предупреждение: {line}")
+    elif p.statistics and s is not None:
+        pipe.run(writers.write_statistics, out, p.fmt, s.as_dict(), p.spec.trailer(s), p.job.width)
+    else:
+        pipe.run(sink.close, p.spec.trailer(s))
+
+
+def _report(p: Plan, s: Any, drill: Any) -> None:
+    """--report: the summary for people (the worst labels shown), the drill-down lists, the page."""
+    from hotline_cli.procedure.month import SHOWN
+
+    assert p.report is not None
+    data = s.as_dict(SHOWN)
+    try:
+        data["drill"] = drill.lists(data, s.dropped)
+    finally:
+        drill.close()
+    write_report(p.report, data, p.job.today, p.names, p.version)
 
 
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
