@@ -7,7 +7,10 @@ breakdown is kept whole for the data formats), not with the cases. The run print
 size, the wall time, the peak memory (max RSS of the process) and the sizes of the workbook
 and the page; with the same labels at every size, the peak should not grow with the cases.
 
-Usage: python3 benchmarks/month_bench.py [--cases 200000,1000000] [--labels 200000]
+Usage: python3 benchmarks/month_bench.py [--cases 400000,1000000] [--labels 200000]
+
+(400 000 cases: every one of the 200 000 labels is in use in every breakdown, operators and experts
+included — about 70 % of the cases name an operator and 75 % an expert.)
 """
 
 from __future__ import annotations
@@ -25,15 +28,21 @@ from bench import TODAY, make_case  # the same synthetic cases as the audit's be
 
 
 def generate(path: str, n: int, labels: int, seed: int = 20251206) -> None:
+    """Cities, operators and experts named in turn: every label is in use once `labels` cases
+    have named one (so that past that size only the cases grow)."""
     rng = random.Random(seed)
+    operators = experts = 0
     with open(path, "w", encoding="utf-8") as out:
         for i in range(n):
             case = make_case(i, rng)
             case["city"]["name"] = f"Город {i % labels}"
             if "hotline" in case:
-                case["hotline"]["operator"] = f"Оператор {(i * 7) % labels}"
-            for e in case.get("events") or ():
-                e["by"] = f"Эксперт {(i * 13) % labels}"
+                case["hotline"]["operator"] = f"Оператор {operators % labels}"
+                operators += 1
+            if case.get("events"):
+                for e in case["events"]:
+                    e["by"] = f"Эксперт {experts % labels}"
+                experts += 1
             out.write(json.dumps(case, ensure_ascii=False) + "\n")
 
 
@@ -49,7 +58,7 @@ def peak_run(args: list[str]) -> tuple[float, float, int]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cases", default="200000,1000000")
+    ap.add_argument("--cases", default="400000,1000000")
     ap.add_argument("--labels", type=int, default=200_000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hotline-month-") as work:
