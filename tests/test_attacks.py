@@ -77,6 +77,17 @@ def test_a_closed_pipe_with_workers(big, jobs):
     assert len(p.stdout.splitlines()) == 1
 
 
+def test_a_closed_pipe_with_two_workers_under_load_never_hangs(big):
+    """Six runs at once on two cores, each reader leaving after one line: each run ends, quietly,
+    in seconds (the pool's threads once kept a process at exit for minutes)."""
+    cmd = f"set -o pipefail; '{ENTRY}' audit '{big}' --today 2025-11-20 --format jsonl --jobs 2 | head -1"
+    runs = [subprocess.Popen(["bash", "-c", cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(6)]
+    for p in runs:
+        out, err = p.communicate(timeout=90)
+        assert p.returncode == 0 and err == "" and len(out.splitlines()) == 1, err
+
+
 # ---------------------------------------------------------------- output files
 
 def test_output_into_a_missing_folder_is_a_clear_message(tmp_path):

@@ -789,9 +789,11 @@ def main(argv: list[str] | None = None) -> NoReturn:
         say(f"hotline: не удалось записать результат: {os_error_ru(e)}")
         quiet_stdout()
         code = max(code, EXIT_INPUT)
-    if code > 128:
-        # interrupted: the workers are stopped and the temporary files removed; the interpreter's exit
-        # handlers would join the pool's feeder threads, which may wait forever on a stopped worker's pipe
+    pool = sys.modules.get("hotline_cli.run.pool")
+    if code > 128 or (pool is not None and pool.stopped_early()):
+        # interrupted, or the reader left while workers ran: the workers are stopped and the temporary
+        # files removed; the interpreter's exit handlers would join the pool's feeder and manager
+        # threads, which may wait forever on a stopped worker's pipe
         try:
             sys.stderr.flush()
         except (OSError, ValueError):
