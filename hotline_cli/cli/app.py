@@ -53,7 +53,7 @@ class RussianHelp:
     """Click's own help headings in Russian (the rest of the help text is ours)."""
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        opt = super().get_help_option(ctx)  # type: ignore[misc]
+        opt: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
         if opt is not None:
             opt.help = "Показать эту справку и выйти."
         return opt
@@ -157,7 +157,7 @@ class Group(RussianHelp, click.Group):
         super().__init__(*args, **kw)
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic in Click 8.2 only
     name = "ДАТА"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:

@@ -157,7 +157,8 @@ def _zone(v: Any, source: str, key: str) -> str | None:
     return v
 
 
-def _values(data: Any, source: str, key: str, targets: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, dict]:
+def _values(data: Any, source: str, key: str,
+            targets: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, dict[str, Any]]:
     if not isinstance(data, dict):
         raise _fail(source, key, "ожидается таблица «значение в выгрузке = код»")
     out: dict[str, dict[str, Any]] = {}

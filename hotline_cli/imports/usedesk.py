@@ -180,7 +180,7 @@ class Dump:
             return self._ours(tid, source, t, people, subject, parsed)
         return self._clients(tid, source, t, body, comments)
 
-    def _ours(self, tid: str, source: str, t: dict[str, Any], people: list[tuple[datetime, int, dict]],
+    def _ours(self, tid: str, source: str, t: dict[str, Any], people: list[tuple[datetime, int, dict[str, Any]]],
               subject: str, parsed: tuple[str | None, str | None]) -> Part:
         name, number = parsed
         part = Part(source, "our_ticket", evidence=True)
@@ -221,7 +221,7 @@ class Dump:
         return part
 
     def _clients(self, tid: str, source: str, t: dict[str, Any], body: dict[str, Any],
-                 comments: list[tuple[datetime, int, dict]]) -> Part:
+                 comments: list[tuple[datetime, int, dict[str, Any]]]) -> Part:
         at = utc(t["published_at"], "ticket.published_at", self.m.timezone) if t.get("published_at") else (
             comments[0][0] if comments else None)
         if at is None:

@@ -61,7 +61,8 @@ def parse_date(text: str, today: date, past: bool = False) -> date:
         raise AnswerError(f"«{text.strip()}» — не дата; ожидается {DATE_HINT}") from None
     if m and past and d > today:
         d = d.replace(year=d.year - 1)
-    return d
+    day: date = d
+    return day
 
 
 # ---------------------------------------------------------------- yes / no, numbers

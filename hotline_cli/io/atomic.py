@@ -78,7 +78,7 @@ class AtomicFile:
         if st is not None and not stat.S_ISREG(st.st_mode):
             self.target = target
             self.fh = open(target, "wb" if self.binary else "w", **self._text())
-            return self.fh
+            return self._opened()
         if st is not None:
             self.mode = stat.S_IMODE(st.st_mode)
         self.target = target
@@ -88,7 +88,11 @@ class AtomicFile:
             raise OutputError(f"{self.path}: {os_error_ru(e)}") from None
         PENDING.add(self.tmp)
         self.fh = os.fdopen(fd, "wb" if self.binary else "w", **self._text())
-        return self.fh
+        return self._opened()
+
+    def _opened(self) -> IO[Any]:
+        fh: IO[Any] = self.fh
+        return fh
 
     def _text(self) -> dict[str, Any]:
         return {} if self.binary else {"encoding": self.encoding, "errors": self.errors, "newline": ""}

@@ -9,7 +9,7 @@ into a Python function (schema_compiler). Only a record that fails it is checked
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,19 +29,21 @@ def schema_path(name: str) -> Path:
 
 
 @cache
-def load_schema(name: str = "case.schema.json") -> dict:
+def load_schema(name: str = "case.schema.json") -> dict[str, Any]:
     with open(schema_path(name), encoding="utf-8") as fh:
-        return json.load(fh)
+        schema: dict[str, Any] = json.load(fh)
+    return schema
 
 
 @cache
-def fast_validator(name: str = "case.schema.json"):
+def fast_validator(name: str = "case.schema.json") -> Callable[[Any], bool]:
     from hotline_cli.io.schema_compiler import Unsupported, compile_schema
 
     try:
         return compile_schema(load_schema(name))
     except Unsupported:  # a keyword the compiler does not know: let jsonschema decide
-        return _full_validator(name).is_valid
+        is_valid: Callable[[Any], bool] = _full_validator(name).is_valid
+        return is_valid
 
 
 @cache
@@ -57,7 +59,7 @@ def fast_reader(name: str = "case.schema.json") -> Callable[[bytes], Any] | None
 
 
 @cache
-def _full_validator(name: str):
+def _full_validator(name: str) -> Any:
     import jsonschema
 
     return jsonschema.Draft202012Validator(load_schema(name))
@@ -81,13 +83,13 @@ MAX_LISTED = 20  # errors listed for one record; past them, «и ещё K» (a r
 MAX_SEEN = 1000  # errors looked at for one record, at most (jsonschema would find them all, slowly)
 
 
-def explain(data: Any, name: str = "case.schema.json") -> list[dict]:
+def explain(data: Any, name: str = "case.schema.json") -> list[dict[str, str]]:
     """The record's schema problems as {path, message}, ordered by position in the record: at most
     MAX_LISTED, then one more entry that says how many more there are (counted up to MAX_SEEN)."""
     import itertools
 
     validator = _full_validator(name)
-    out: list[dict] = []
+    out: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
     try:
         found = list(itertools.islice(validator.iter_errors(data), MAX_SEEN + 1))
@@ -109,7 +111,7 @@ def explain(data: Any, name: str = "case.schema.json") -> list[dict]:
     return out
 
 
-def _leaves(err):
+def _leaves(err: Any) -> Iterator[Any]:
     # anyOf/allOf: report the sub-errors that explain it, not the combinator itself
     if err.validator in ("anyOf", "oneOf") and err.context:
         # prefer the branch that got furthest (a timestamp pattern over "not null")
@@ -123,7 +125,7 @@ def _leaves(err):
     yield err
 
 
-def pointer(parts) -> str:
+def pointer(parts: Iterable[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
@@ -164,7 +166,7 @@ def _show(v: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _describe(err) -> dict:
+def _describe(err: Any) -> dict[str, str]:
     parts = list(err.absolute_path)
     v = err.validator
     if v == "required":

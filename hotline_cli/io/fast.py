@@ -148,6 +148,7 @@ def compile_fast(schema: dict[str, Any]) -> Callable[[bytes], dict[str, Any] | N
             for prop, values, needed in event_conditions:
                 if e.get(prop) in values and any(k not in e for k in needed):
                     return None
-        return data
+        case: dict[str, Any] = data
+        return case
 
     return fast

@@ -117,4 +117,5 @@ def mask_result(r: dict[str, Any], names: tuple[str, ...] = (), salt: str = "") 
             return {k: walk(x, k) for k, x in v.items()}
         return v
 
-    return walk(r)
+    masked: dict[str, Any] = walk(r)
+    return masked

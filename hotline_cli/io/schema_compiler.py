@@ -15,6 +15,8 @@ anyOf, if/then, $ref to "#/$defs/…"; annotations are ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 ANNOTATIONS = {"$schema", "$id", "title", "description", "$comment", "default", "examples", "x-expected"}
 SUPPORTED = ANNOTATIONS | {"type", "enum", "const", "required", "properties", "additionalProperties", "items",
@@ -39,16 +41,16 @@ _TYPE_TEST = {
 
 
 class _Compiler:
-    def __init__(self, root: dict):
+    def __init__(self, root: dict[str, Any]):
         self.root = root
         self.lines: list[str] = []
         self.consts: dict[str, object] = {"re": re}
         self.defs: dict[str, str] = {}
-        self.pending: list[tuple[str, dict]] = []
+        self.pending: list[tuple[str, Any]] = []
         self.inlining: set[str] = set()
         self.n = 0
 
-    def const(self, value) -> str:
+    def const(self, value: object) -> str:
         name = f"_c{len(self.consts)}"
         self.consts[name] = value
         return name
@@ -73,7 +75,7 @@ class _Compiler:
             self.function(name, schema)
         return "\n".join(self.lines)
 
-    def function(self, name: str, schema: dict) -> None:
+    def function(self, name: str, schema: Any) -> None:
         self.lines.append(f"def {name}(x):")
         self.emit(schema, "x", 1)
         self.lines.append("    return True")
@@ -82,7 +84,7 @@ class _Compiler:
     def out(self, depth: int, text: str) -> None:
         self.lines.append("    " * depth + text)
 
-    def emit(self, s, x: str, depth: int) -> None:
+    def emit(self, s: Any, x: str, depth: int) -> None:
         """Lines that `return False` when x does not satisfy s."""
         if s is True or s == {}:
             return
@@ -169,13 +171,13 @@ class _Compiler:
             then = self.sub_function(s.get("then", True))
             self.out(depth, f"if {cond}({x}) and not {then}({x}): return False")
 
-    def sub_function(self, schema) -> str:
+    def sub_function(self, schema: Any) -> str:
         name = f"_sub{len(self.defs) + len(self.consts) + self.n}_{len(self.lines)}"
         self.n += 1
         self.pending.append((name, schema))
         return name
 
-    def enum_test(self, values, x: str) -> str:
+    def enum_test(self, values: list[Any], x: str) -> str:
         parts = []
         strings = [v for v in values if isinstance(v, str)]
         if strings:
@@ -193,11 +195,12 @@ class _Compiler:
         return " or ".join(parts) or "False"
 
 
-def compile_schema(schema: dict):
+def compile_schema(schema: dict[str, Any]) -> Callable[[Any], bool]:
     """A function data -> bool, equivalent to the schema for the supported keywords."""
     c = _Compiler(schema)
     source = c.compile()
     namespace = dict(c.consts)
     namespace["_MISSING"] = object()
     exec(compile(source, "<compiled schema>", "exec"), namespace)
-    return namespace["_root"]
+    root: Callable[[Any], bool] = namespace["_root"]  # type: ignore[assignment]  # made by the exec above
+    return root

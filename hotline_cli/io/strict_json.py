@@ -13,7 +13,7 @@ class DuplicateKeyError(ValueError):
     pass
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict:
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """object_pairs_hook that refuses duplicate keys (never a silent "last one wins").
     A plain function: the decoder calls it for every object, and an instance's __call__
     costs 6 % more of the whole parse (measured)."""

@@ -161,7 +161,7 @@ def _utf8_buffer(out: IO[str]) -> IO[bytes] | None:
     """The byte stream under a text stream that encodes UTF-8 with no newline translation."""
     import codecs
 
-    buffer = getattr(out, "buffer", None)
+    buffer: IO[bytes] | None = getattr(out, "buffer", None)
     encoding = getattr(out, "encoding", None)
     if buffer is None or not encoding or codecs.lookup(encoding).name != "utf-8" or os.linesep != "\n":
         return None
@@ -267,7 +267,8 @@ def table(rows: list[list[str]], headers: list[str], width: int, wide: int = -1)
             natural[i] -= 1
             limits[i] = natural[i]
         limits[wide] = max(8, room())
-    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, maxcolwidths=limits) + "\n"
+    text: str = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, maxcolwidths=limits)
+    return text + "\n"
 
 
 class NullSink:

@@ -45,7 +45,7 @@ class Year:
     working_weekends: frozenset[date]
     provisional: bool
     source: str | None  # the decree, or None
-    names: dict = field(default_factory=dict, compare=False)  # why a weekday is off / a weekend worked
+    names: dict[date, str] = field(default_factory=dict, compare=False)  # why a weekday is off / a weekend worked
 
     @property
     def working_days(self) -> int:
@@ -193,7 +193,7 @@ class ProductionCalendar:
         return Year(y, frozenset(non_working), frozenset(working_weekends), provisional, source, names)
 
 
-def _set(day: date, is_working: bool, non_working: set, working_weekends: set) -> None:
+def _set(day: date, is_working: bool, non_working: set[date], working_weekends: set[date]) -> None:
     if day.weekday() >= 5:
         (working_weekends.add if is_working else working_weekends.discard)(day)
     else:

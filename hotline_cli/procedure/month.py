@@ -371,7 +371,7 @@ def headline(s: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def change(key: str, previous: Any, current: Any) -> float | int | None:
+def change(key: str, previous: float | int | None, current: float | int | None) -> float | int | None:
     """current − previous; for a share, in percentage points (one decimal)."""
     if previous is None or current is None:
         return None

@@ -284,7 +284,8 @@ class Counts:
 
     def add(self, m: tuple[Any, ...]) -> str | None:
         """Count one result; its stderr line, if it is an error."""
-        error, findings, situation, facts, ident, drill = m
+        error: str | None = m[0]
+        _, findings, situation, facts, ident, drill = m
         if isinstance(error, InputProblem):
             self.unread += 1
         else:

@@ -170,7 +170,8 @@ class open_output:
 
         self.file = AtomicFile(self.path, binary=self.binary)
         try:
-            return self.file.__enter__()
+            opened: IO[str] = self.file.__enter__()
+            return opened
         except OutputError as e:
             raise Problem(str(e)) from None
 
