@@ -144,6 +144,8 @@ def run_one(m: Mutant | None, timeout: int) -> tuple[Mutant | None, str]:
                                cwd=copy, env=env, capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return m, "killed"  # a hang is a failure the tests noticed
+        if m is None and p.returncode != 0:
+            sys.stderr.write(p.stdout.decode("utf-8", "replace")[-4000:])
         return m, "survived" if p.returncode == 0 else "killed"
 
 

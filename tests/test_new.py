@@ -147,6 +147,23 @@ def test_a_wrong_answer_off_a_terminal_is_a_clear_error_and_no_file(hl, tmp_path
     assert run.code == 2 and fragment in run.err and not out.exists()
 
 
+def test_ctrl_c_works_when_started_with_sigint_ignored(tmp_path):
+    """A script that starts hotline with `&` hands it SIGINT ignored (and Python then installs no
+    handler): on a terminal, Ctrl-C still ends the conversation."""
+    import signal
+
+    out = tmp_path / "c.json"
+    c = pexpect.spawn(str(ENTRY), ["new", "--id", "CC", "-o", str(out)], cwd=str(tmp_path), encoding="utf-8",
+                      timeout=30, dimensions=(40, 100), env={"PATH": str(ENTRY.parent), "LANG": "C.UTF-8"},
+                      preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    answer(c, "ФИО клиента", "Петрова Анна Сергеевна")
+    c.expect_exact("Телефон клиента")
+    c.sendintr()
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 130 and not out.exists()
+
+
 def test_ctrl_c_leaves_no_file(tmp_path):
     out = tmp_path / "c.json"
     c = spawn(tmp_path, "new", "--id", "CC", "-o", out)

@@ -739,6 +739,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
         # a library's object finalised after a failed write (XlsxWriter's zip on a full disk) must not
         # print «Exception ignored … Traceback» after the one line that said what happened
         sys.unraisablehook = lambda unraisable: None
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN and sys.stdin is not None and sys.stdin.isatty():
+        # started with SIGINT ignored (a script's `&` does that) yet talking to a person on a terminal:
+        # Ctrl-C must still end the conversation (Python installs no handler for an ignored signal)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         try:
             signal.signal(sig, _on_signal)
