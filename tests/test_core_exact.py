@@ -1,0 +1,210 @@
+"""The core exactly: every Russian text of `procedure/` against a golden file reviewed by hand,
+and the places a sampled mutation run (benchmarks/mutate.py) found unguarded — each test here
+fails when that place is changed the way a slip would change it."""
+
+import ast
+import copy
+import json
+
+from conftest import FIXTURES, ROOT
+from hotline_cli.procedure import month
+from hotline_cli.procedure.audit import Summary
+from hotline_cli.procedure.calendar_data import DECREE_PAGES
+from hotline_cli.procedure.escalate import dedupe
+from hotline_cli.procedure.logbook import said
+from hotline_cli.procedure.terms import legal_rule
+
+GOLDEN = ROOT / "tests" / "golden"
+CORE = ROOT / "hotline_cli" / "procedure"
+
+
+def _cyrillic(s: str) -> bool:
+    return any("а" <= ch.casefold() <= "я" or ch in "ёЁ" for ch in s)
+
+
+def core_texts() -> dict[str, list[str]]:
+    """Every string of the core that a person reads (it holds Cyrillic), module by module, in the
+    order of the source: mandated sentences, labels, explanations, message parts."""
+    out = {}
+    for path in sorted(CORE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = [(n.lineno, n.col_offset, n.value) for n in ast.walk(tree)
+                 if isinstance(n, ast.Constant) and isinstance(n.value, str) and _cyrillic(n.value)
+                 and not _docstring(tree, n)]
+        out[path.stem] = [v for _, _, v in sorted(found)]
+    return out
+
+
+def _docstring(tree: ast.Module, node: ast.Constant) -> bool:
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef) and n.body:
+            first = n.body[0]
+            if isinstance(first, ast.Expr) and first.value is node:
+                return True
+    return False
+
+
+def test_every_russian_text_of_the_core_is_the_reviewed_one():
+    """A changed word of a mandated sentence or a label fails here; the golden file is regenerated
+    only by hand (a mismatch writes core-texts.json.new to compare and move)."""
+    text = json.dumps(core_texts(), ensure_ascii=False, indent=1) + "\n"
+    path, new = GOLDEN / "core-texts.json", GOLDEN / "core-texts.json.new"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        new.write_text(text, encoding="utf-8")
+        raise AssertionError(f"the core's texts differ from {path.name}: see {new} (move it over if right)")
+    assert sum(len(v) for v in json.loads(text).values()) > 500
+
+
+def test_the_decree_pages_are_the_documents_checked():
+    assert {y: f"https://www.consultant.ru/document/cons_doc_LAW_{n}/" for y, n in {
+        2015: 167928, 2016: 186505, 2017: 202871, 2018: 280526, 2019: 307996, 2020: 328918, 2021: 365179,
+        2022: 395538, 2023: 425407, 2024: 455140, 2025: 481586, 2026: 515170, 2027: 544706}.items()} == DECREE_PAGES
+
+
+def test_the_replacement_terms_in_days():
+    assert (legal_rule("exchange", True, False, None).n, legal_rule("exchange", False, False, None).n) == (20, 7)
+
+
+def test_blank_addresses_are_dropped_and_repeats_kept_once():
+    assert dedupe(["a@x.ru", "  ", None, "", " A@x.ru ", "b@x.ru"]) == ["a@x.ru", "b@x.ru"]
+
+
+def test_the_logged_line_names_the_demand():
+    line = said({"type": "claim", "at": "2025-11-05T14:00:00+03:00", "demand": "refund", "by": "Кузнецова Е."},
+                "Europe/Moscow")
+    assert line == "05.11.2025 14:00 — требование потребителя: возврат денег (Кузнецова Е.)"
+
+
+def test_events_out_of_order_are_judged_in_time_order(hl, tmp_path):
+    case = json.loads((FIXTURES / "audit" / "HL205_hit.json").read_text(encoding="utf-8"))
+    shuffled = copy.deepcopy(case)
+    shuffled["events"] = list(reversed(shuffled["events"]))
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    b.write_text(json.dumps(shuffled, ensure_ascii=False), encoding="utf-8")
+    runs = [hl("audit", x, "--today", "2025-11-20", "--format", "jsonl").jsonl()[0] for x in (a, b)]
+    assert [f["code"] for f in runs[1]["findings"]] == ["HL205", "HL207"]
+    assert runs[0]["findings"] == runs[1]["findings"] and runs[0]["case"] == runs[1]["case"]
+
+
+def test_one_early_re_request_is_said_without_a_count(hl, tmp_path):
+    case = json.loads((FIXTURES / "audit" / "HL205_hit.json").read_text(encoding="utf-8"))
+    case["events"].append({"type": "re_request", "at": "2025-10-30T18:00:00+03:00"})
+    path = tmp_path / "early.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    [r] = hl("followup", path, "--today", "2025-11-20", "--format", "jsonl").jsonl()
+    assert "повторный запрос 30.10.2025 раньше первого запроса инженеру: не учитывается" in r["warnings"]
+    case["events"].append({"type": "re_request", "at": "2025-10-30T19:00:00+03:00"})
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    [r] = hl("followup", path, "--today", "2025-11-20", "--format", "jsonl").jsonl()
+    assert "повторный запрос 30.10.2025 раньше первого запроса инженеру: не учитывается (таких 2)" in r["warnings"]
+
+
+def test_the_air_conditioner_exemption_is_for_an_unknown_asc_count_only(hl, tmp_path):
+    """HL106: an air conditioner's Naumen comment may take either wording only while the number of
+    ASCs is unknown; with a known number, a wrong comment is a finding as for any appliance."""
+    case = json.loads((FIXTURES / "audit" / "HL106_hit.json").read_text(encoding="utf-8"))
+    case["product"]["category"] = "air_conditioner"
+    path = tmp_path / "ac.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    [r] = hl("audit", path, "--today", "2025-11-20", "--format", "jsonl").jsonl()
+    assert case["city"]["asc_count"] is not None and "HL106" in [f["code"] for f in r["findings"]]
+
+
+# ------------------------------------------------------------------ the month's arithmetic
+
+
+def _facts(city, operator, expert, deadlines=None, month_="2025-11", week="2025-W45"):
+    return {"opened": "2025-11-03", "week": week, "month": month_, "city": city, "category": "tv",
+            "channel": "call", "operator": operator, "experts": [expert] if expert else [],
+            "deadlines": deadlines or {"client_promise": None}}
+
+
+def test_a_cut_summary_adds_the_rest_up_as_others():
+    s = Summary()
+    # five cities: Д and Е with an error each, the rest clean; two experts
+    for i, city in enumerate("АБВГДЕ"):
+        findings = (("HL205", "error"), ("HL207", "warning")) if city in "ДЕ" else ()
+        s.add(None, findings, 2, _facts(city, f"оп{i % 2}", "Орлова" if i < 3 else "Зайцев"), (f"C{i}", f"f:{i}"))
+    data = s.as_dict(shown=2)
+    cities = data["by_city"]
+    assert [r["key"] for r in cities] == ["Д", "Е", None]
+    assert cities[2] == {"key": None, "label": "прочие (4)", "others": 4, "cases": 4, "compliant": 4, "findings": 0,
+                         "compliance_rate": 1.0}
+    assert [(r["key"], r["cases"], r["compliant"], r["findings"]) for r in data["by_expert"]] == [
+        ("Зайцев", 3, 1, 4), ("Орлова", 3, 3, 0)]
+    assert [r["key"] for r in data["deadlines"]["by_expert"]] == ["Зайцев", "Орлова"]
+    assert data["worst"][0] == {"case_id": "C4", "source": "f:4", "errors": 1, "warnings": 1,
+                                "codes": ["HL205", "HL207"]}
+    whole = s.as_dict()
+    assert len(whole["by_city"]) == 6 and not any(r.get("others") for r in whole["by_city"])
+
+
+def test_only_the_people_shown_get_deadline_rows():
+    s = Summary()
+    for i in range(4):
+        s.add(None, (("HL205", "error"),) if i == 0 else (), 2, _facts("Казань", None, f"эксперт {i}"),
+              (f"C{i}", f"f:{i}"))
+    data = s.as_dict(shown=1)
+    assert [r["key"] for r in data["by_expert"]] == ["эксперт 0", None]
+    assert [r["key"] for r in data["deadlines"]["by_expert"]] == ["эксперт 0"]
+    assert [c["key"] for c in data["scorecards"]["expert"]] == ["эксперт 0"]
+
+
+def test_a_waived_code_is_not_among_the_worst_codes():
+    s = Summary()
+    s.add(None, (("HL205", "waived"), ("HL207", "warning")), 2, _facts("Казань", None, None), ("C1", "f:1"))
+    assert s.as_dict()["worst"][0]["codes"] == ["HL207"] and s.waivers_used == {("C1", "HL205")}
+
+
+def test_pending_promises_and_merged_histograms_count_exactly():
+    a, b = month.DeadlineRow(), month.DeadlineRow()
+    a.add({"client_promise": "pending", "engineer_cycles": 1, "engineer_pending": 1})
+    a.add({"client_promise": "met", "promise_days": 2, "days_to_close": 5})
+    b.add({"client_promise": "missed", "promise_days": 4, "days_to_close": 5})
+    a.merge(b)
+    assert a.n == [1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 2]
+    assert a.promise_days == {2: 1, 4: 1} and a.close_days == {5: 2}
+    d = a.as_dict()
+    assert d["client_promise"]["rate"] == 0.5 and d["engineer"]["rate"] is None  # the one cycle still runs
+
+
+def test_weeks_come_in_order():
+    s = Summary()
+    for week in ("2025-W47", "2025-W45", "2025-W46"):
+        s.add(None, (), 2, _facts("Казань", None, None, week=week), ("C", "f"))
+    assert [r["key"] for r in s.as_dict()["deadlines"]["by_week"]] == ["2025-W45", "2025-W46", "2025-W47"]
+
+
+def test_compare_keeps_new_codes_and_people_who_left():
+    previous = {"rules": [{"code": "HL205", "findings": 2}],
+                "by_expert": [{"key": "Орлова", "label": "Орлова", "cases": 2, "compliance_rate": 0.5, "findings": 1},
+                              {"key": "Ушла", "label": "Ушла", "cases": 1, "compliance_rate": 1.0, "findings": 0}]}
+    current = {"rules": [{"code": "HL205", "title": "", "findings": 1}, {"code": "HL207", "title": "", "findings": 3},
+                         {"code": "HL301", "title": "", "findings": 0}],
+               "by_expert": [{"key": "Орлова", "label": "Орлова", "cases": 4, "compliance_rate": 0.75, "findings": 1}]}
+    c = month.compare(current, previous, ["expert"])
+    assert [(r["code"], r["previous"], r["current"], r["change"]) for r in c["rules"]] == [
+        ("HL207", 0, 3, 3), ("HL205", 2, 1, -1)]
+    rows = {r["key"]: r for r in c["by_expert"]}
+    assert rows["Орлова"]["change"] == 25.0 and rows["Ушла"]["current_cases"] is None
+    assert rows["Ушла"]["previous_cases"] == 1 and rows["Ушла"]["change"] is None
+
+
+def test_times_in_russian_past_the_teens():
+    assert [month.times_ru(n) for n in (3, 13, 14, 23, 112, 113, 122)] == [
+        "3 раза", "13 раз", "14 раз", "23 раза", "112 раз", "113 раз", "122 раза"]
+
+
+def test_the_id_set_counts_from_zero():
+    ids = month.IdSet()
+    assert ids.size == 0 and len(ids.slots) == 1024 and list(ids) == []
+
+
+def test_a_date_that_does_not_exist_is_said_in_russian(hl, tmp_path):
+    case = json.loads((FIXTURES / "audit" / "base_compliant.json").read_text(encoding="utf-8"))
+    case["opened_at"] = "2025-02-30T10:00:00+03:00"
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    run = hl("triage", path, "--format", "jsonl", "--today", "2025-11-20")
+    assert "в месяце нет такого дня" in run.jsonl()[0]["error"]["message"]
