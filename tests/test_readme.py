@@ -62,6 +62,44 @@ def test_every_readme_command_runs_as_written(repo_copy, cmd, expected):
         assert trouble not in p.stderr, (cmd, p.stderr)
     if expected is not None:
         assert p.stdout == expected, cmd
+    for path in written(cmd):
+        check_written(repo_copy / path, cmd)
+
+
+def written(cmd: str) -> list[str]:
+    """The files a README command says it writes (-o, --output, --report, --eml)."""
+    return re.findall(r"(?:^|\s)(?:-o|--output|--report|--eml)\s+(\S+)", cmd)
+
+
+def check_written(path: Path, cmd: str) -> None:
+    """What a file written by a README command must be: there, and of its kind."""
+    assert path.is_file() and path.stat().st_size > 0, cmd
+    data = path.read_bytes()
+    kind = path.suffix
+    if kind == ".xlsx":
+        import openpyxl
+
+        assert openpyxl.load_workbook(path, read_only=True).sheetnames, cmd
+    elif kind == ".html":
+        assert data.startswith(b"<!DOCTYPE html>") and "Аудит выгрузки".encode() in data, cmd
+    elif kind == ".eml":
+        from email import message_from_bytes, policy
+
+        m = message_from_bytes(data, policy=policy.default)
+        assert m["To"] and str(m["Subject"]).startswith("Не согласен с заключением, что техника исправна."), cmd
+    elif kind in (".json", ".jsonl"):
+        text = data.decode("utf-8")
+        import json
+
+        assert [json.loads(x) for x in text.splitlines() if x.strip()] if kind == ".jsonl" else json.loads(text), cmd
+    elif kind == ".csv":
+        assert data.decode("utf-8-sig").splitlines()[0].count(",") + data.decode("utf-8-sig").splitlines()[0].count(
+            ";") >= 2, cmd
+
+
+def test_every_file_a_readme_command_writes_is_checked():
+    files = [f for cmd, _ in CASES for f in written(cmd)]
+    assert {".xlsx", ".html", ".eml", ".jsonl", ".csv", ".json"} <= {Path(f).suffix for f in files}, files
 
 
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
