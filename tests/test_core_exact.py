@@ -208,3 +208,17 @@ def test_a_date_that_does_not_exist_is_said_in_russian(hl, tmp_path):
     path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
     run = hl("triage", path, "--format", "jsonl", "--today", "2025-11-20")
     assert "в месяце нет такого дня" in run.jsonl()[0]["error"]["message"]
+
+
+def test_the_whole_summary_puts_nobody_last_and_drops_older_copies_from_the_worst():
+    s = Summary()
+    s.add(None, (("HL205", "error"), ("HL206", "error"), ("HL207", "warning")), 2,
+          _facts("Казань", "Ярослав", None), ("C1", "old.jsonl:1"))
+    s.add(None, (("HL205", "error"),), 2, _facts("Казань", None, "Ярослав"), ("C2", "b.jsonl:1"))
+    data = s.as_dict()
+    assert [r["key"] for r in data["by_operator"]] == ["Ярослав", None]
+    assert [r["key"] for r in data["by_expert"]] == ["Ярослав", None]
+    assert data["worst"][0] == {"case_id": "C1", "source": "old.jsonl:1", "errors": 2, "warnings": 1,
+                                "codes": ["HL205", "HL206", "HL207"]}
+    s.dropped.add(("C1", "old.jsonl:1"))  # an older copy of C1, taken back out
+    assert [w["case_id"] for w in s.as_dict()["worst"]] == ["C2"]

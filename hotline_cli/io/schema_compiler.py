@@ -85,7 +85,8 @@ class _Compiler:
         self.lines.append("    " * depth + text)
 
     def emit(self, s: Any, x: str, depth: int) -> None:
-        """Lines that `return False` when x does not satisfy s."""
+        """Lines that `return False` when x does not satisfy s: each keyword group by its emitter,
+        in a fixed order (the cheap tests first)."""
         if s is True or s == {}:
             return
         if s is False:
@@ -94,21 +95,37 @@ class _Compiler:
         unknown = set(s) - SUPPORTED
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
-        if "$ref" in s:
-            ref = s["$ref"]
-            key = ref[len("#/$defs/"):] if ref.startswith("#/$defs/") else None
-            if key is not None and key not in self.inlining and key in self.root.get("$defs", {}):
-                self.inlining.add(key)  # a definition is written out in place (no call), unless recursive
-                self.emit(self.root["$defs"][key], x, depth)
-                self.inlining.discard(key)
-            else:
-                self.out(depth, f"if not {self.func_for_ref(ref)}({x}): return False")
-        known = None  # the one type x is known to have past this schema's "type" test
-        if "type" in s:
-            types = s["type"] if isinstance(s["type"], list) else [s["type"]]
-            test = " or ".join(_TYPE_TEST[t].format(x=x) for t in types)
-            self.out(depth, f"if not ({test}): return False")
-            known = types[0] if len(types) == 1 else None
+        self.emit_ref(s, x, depth)
+        known = self.emit_type(s, x, depth)
+        self.emit_values(s, x, depth, known)
+        self.emit_object(s, x, depth, known)
+        self.emit_items(s, x, depth, known)
+        self.emit_combinators(s, x, depth)
+
+    def emit_ref(self, s: dict[str, Any], x: str, depth: int) -> None:
+        """$ref: a definition written out in place (no call), unless it is recursive."""
+        if "$ref" not in s:
+            return
+        ref = s["$ref"]
+        key = ref[len("#/$defs/"):] if ref.startswith("#/$defs/") else None
+        if key is not None and key not in self.inlining and key in self.root.get("$defs", {}):
+            self.inlining.add(key)
+            self.emit(self.root["$defs"][key], x, depth)
+            self.inlining.discard(key)
+        else:
+            self.out(depth, f"if not {self.func_for_ref(ref)}({x}): return False")
+
+    def emit_type(self, s: dict[str, Any], x: str, depth: int) -> str | None:
+        """type: the test; the one type x is known to have past it (None: several, or no test)."""
+        if "type" not in s:
+            return None
+        types = s["type"] if isinstance(s["type"], list) else [s["type"]]
+        test = " or ".join(_TYPE_TEST[t].format(x=x) for t in types)
+        self.out(depth, f"if not ({test}): return False")
+        return types[0] if len(types) == 1 else None
+
+    def emit_values(self, s: dict[str, Any], x: str, depth: int, known: str | None) -> None:
+        """enum/const, minLength, minimum/maximum, pattern."""
         if "enum" in s or "const" in s:
             values = s["enum"] if "enum" in s else [s["const"]]
             self.out(depth, f"if not ({self.enum_test(values, x)}): return False")
@@ -122,45 +139,56 @@ class _Compiler:
         if "pattern" in s:
             rx = self.const(re.compile(s["pattern"]))
             self.out(depth, f"if {is_str}{rx}.search({x}) is None: return False")
-        if "required" in s or "properties" in s or "additionalProperties" in s:
-            if known == "object":
-                inner = depth
+
+    def emit_object(self, s: dict[str, Any], x: str, depth: int, known: str | None) -> None:
+        """required, properties, additionalProperties: one look-up per property."""
+        if not ("required" in s or "properties" in s or "additionalProperties" in s):
+            return
+        if known == "object":
+            inner = depth
+        else:
+            self.out(depth, f"if {x}.__class__ is dict:")
+            inner = depth + 1
+        required = s.get("required", ())
+        props = {k: sub for k, sub in s.get("properties", {}).items() if not (sub is True or sub == {})}
+        for key in required:
+            if key not in props:
+                self.out(inner, f"if {key!r} not in {x}: return False")
+        for key, sub in props.items():
+            v = self.var()
+            self.out(inner, f"{v} = {x}.get({key!r}, _MISSING)")
+            if key in required:  # one look-up answers both "present" and "what"
+                self.out(inner, f"if {v} is _MISSING: return False")
+                self.emit(sub, v, inner)
             else:
-                self.out(depth, f"if {x}.__class__ is dict:")
-                inner = depth + 1
-            required = s.get("required", ())
-            props = {k: sub for k, sub in s.get("properties", {}).items() if not (sub is True or sub == {})}
-            for key in required:
-                if key not in props:
-                    self.out(inner, f"if {key!r} not in {x}: return False")
-            for key, sub in props.items():
-                v = self.var()
-                self.out(inner, f"{v} = {x}.get({key!r}, _MISSING)")
-                if key in required:  # one look-up answers both "present" and "what"
-                    self.out(inner, f"if {v} is _MISSING: return False")
-                    self.emit(sub, v, inner)
-                else:
-                    self.out(inner, f"if {v} is not _MISSING:")
-                    self.emit(sub, v, inner + 1)
-                    self.out(inner + 1, "pass")
-            ap = s.get("additionalProperties", True)
-            if ap is False:
-                allowed = self.const(frozenset(s.get("properties", {})))
-                self.out(inner, f"if not {allowed}.issuperset({x}): return False")
-            elif ap is not True:
-                raise Unsupported("additionalProperties schema")
-            self.out(inner, "pass")
-        if "items" in s:
-            if not isinstance(s["items"], dict):
-                raise Unsupported("items array")
-            item = self.var()
-            at = depth
-            if known != "array":
-                self.out(depth, f"if {x}.__class__ is list:")
-                at = depth + 1
-            self.out(at, f"for {item} in {x}:")
-            self.emit(s["items"], item, at + 1)
-            self.out(at + 1, "pass")
+                self.out(inner, f"if {v} is not _MISSING:")
+                self.emit(sub, v, inner + 1)
+                self.out(inner + 1, "pass")
+        ap = s.get("additionalProperties", True)
+        if ap is False:
+            allowed = self.const(frozenset(s.get("properties", {})))
+            self.out(inner, f"if not {allowed}.issuperset({x}): return False")
+        elif ap is not True:
+            raise Unsupported("additionalProperties schema")
+        self.out(inner, "pass")
+
+    def emit_items(self, s: dict[str, Any], x: str, depth: int, known: str | None) -> None:
+        """items: each element of a list."""
+        if "items" not in s:
+            return
+        if not isinstance(s["items"], dict):
+            raise Unsupported("items array")
+        item = self.var()
+        at = depth
+        if known != "array":
+            self.out(depth, f"if {x}.__class__ is list:")
+            at = depth + 1
+        self.out(at, f"for {item} in {x}:")
+        self.emit(s["items"], item, at + 1)
+        self.out(at + 1, "pass")
+
+    def emit_combinators(self, s: dict[str, Any], x: str, depth: int) -> None:
+        """allOf in place; anyOf and if/then as sub-functions."""
         for sub in s.get("allOf", ()):
             self.emit(sub, x, depth)
         if "anyOf" in s:
