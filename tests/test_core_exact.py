@@ -222,3 +222,44 @@ def test_the_whole_summary_puts_nobody_last_and_drops_older_copies_from_the_wors
                                 "codes": ["HL205", "HL206", "HL207"]}
     s.dropped.add(("C1", "old.jsonl:1"))  # an older copy of C1, taken back out
     assert [w["case_id"] for w in s.as_dict()["worst"]] == ["C2"]
+
+
+# ------------------------------------------------------------------ places the issue on tests named
+
+
+def test_agenda_drafts_copy_the_last_resort_address_only_when_asked(hl):
+    """The agenda's draft is escalate's without --urgent: the «в крайнем случае» address is not copied."""
+    items = json.loads(hl("agenda", FIXTURES / "journeys" / "site_form_new.json", "--format", "json",
+                          "--today", "2025-11-05").out)
+    [draft] = [x["message"] for x in items if x["action"] == "engineer_request"]
+    assert draft["cc"] == ["asc-kazan@example.ru", "Olesya.Vedischeva@haierrussia.ru", "igrineva@haierrussia.ru"]
+    urgent = hl("escalate", FIXTURES / "journeys" / "site_form_new.json", "--urgent", "--format", "jsonl",
+                "--today", "2025-11-05").jsonl()[0]["message"]["cc"]
+    assert urgent == draft["cc"] + ["evgeniy.morozov@haierrussia.ru"]
+
+
+def test_a_site_form_case_with_physical_damage_never_enters_the_expert_stage(hl, tmp_path):
+    """Situation 5 (a non-warranty conclusion) by the site form: no expert stage, no request to draft."""
+    case = json.loads((FIXTURES / "journeys" / "site_form_new.json").read_text(encoding="utf-8"))
+    case["requests"][-1]["conclusion"] = "physical_damage"
+    path = tmp_path / "s5.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    [r] = hl("escalate", path, "--format", "jsonl", "--today", "2025-11-05").jsonl()
+    assert r["step"] is None and r["message"] is None
+    [t] = hl("triage", path, "--format", "jsonl", "--today", "2025-11-05").jsonl()
+    assert t["situation"] == 5
+
+
+def test_an_unanswered_second_cycle_sets_the_next_dates(hl, tmp_path):
+    """The engineer silent after the re-request too: what is due now comes from the second cycle
+    (re-request 10.11 → due 13.11 → act on Friday 14.11), not from the first (06.11 → 07.11)."""
+    case = json.loads((FIXTURES / "audit" / "HL205_hit.json").read_text(encoding="utf-8"))
+    case["events"] = [e for e in case["events"] if e["type"] in ("expert_call", "engineer_request", "re_request",
+                                                                  "delay_call")]
+    path = tmp_path / "silent.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    [r] = hl("followup", path, "--format", "jsonl", "--today", "2025-11-20").jsonl()
+    cycles = [c for c in r["clocks"] if c["name"] == "engineer_reply"]
+    assert [(c["cycle"], c["start"], c["due"], c["status"]) for c in cycles] == [
+        (1, "2025-10-31", "2025-11-06", "overdue"), (2, "2025-11-10", "2025-11-13", "overdue")]
+    assert {a["due"] for a in r["next_actions"] if a["action"] in ("re_request", "delay_call")} == {"2025-11-14"}
