@@ -15,9 +15,10 @@ from hotline_cli.io.contract import validate
 ENTRY = Path(sys.executable).with_name("hotline")
 
 
-def spawn(tmp_path, *args):
-    child = pexpect.spawn(str(ENTRY), [str(a) for a in args], cwd=str(tmp_path), encoding="utf-8", timeout=90,
-                          dimensions=(40, 100), env={"PATH": str(ENTRY.parent), "LANG": "C.UTF-8"})
+def spawn(tmp_path, *args, preexec_fn=None, timeout=90):
+    child = pexpect.spawn(str(ENTRY), [str(a) for a in args], cwd=str(tmp_path), encoding="utf-8", timeout=timeout,
+                          dimensions=(40, 100), env={"PATH": str(ENTRY.parent), "LANG": "C.UTF-8"},
+                          preexec_fn=preexec_fn)
     return child
 
 
@@ -153,9 +154,8 @@ def test_ctrl_c_works_when_started_with_sigint_ignored(tmp_path):
     import signal
 
     out = tmp_path / "c.json"
-    c = pexpect.spawn(str(ENTRY), ["new", "--id", "CC", "-o", str(out)], cwd=str(tmp_path), encoding="utf-8",
-                      timeout=30, dimensions=(40, 100), env={"PATH": str(ENTRY.parent), "LANG": "C.UTF-8"},
-                      preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    c = spawn(tmp_path, "new", "--id", "CC", "-o", out, timeout=30,
+              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     answer(c, "ФИО клиента", "Петрова Анна Сергеевна")
     c.expect_exact("Телефон клиента")
     c.sendintr()

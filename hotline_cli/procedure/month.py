@@ -105,11 +105,13 @@ class DeadlineRow:
         for i, v in enumerate(other.n):
             self.n[i] += v
         if other.promise_days:
-            self.promise_days = dict(self.promise_days)
+            if self.promise_days is _EMPTY:
+                self.promise_days = {}
             for k, v in other.promise_days.items():
                 self.promise_days[k] = self.promise_days.get(k, 0) + v
         if other.close_days:
-            self.close_days = dict(self.close_days)
+            if self.close_days is _EMPTY:
+                self.close_days = {}
             for k, v in other.close_days.items():
                 self.close_days[k] = self.close_days.get(k, 0) + v
 
