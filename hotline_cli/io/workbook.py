@@ -143,7 +143,7 @@ class Workbook:
         return new
 
     def _write(self, base: str, values: list[Any], fmt: Any = None) -> None:
-        name = self._target(base) if base in self.current else base
+        name = self._target(base)
         ws, row = self.sheets[name], self.rows[name]
         widths = self.widths[name]
         for col, v in enumerate(values):

@@ -17,6 +17,7 @@ import heapq
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import IO, Any
 
 from hotline_cli.io import sources
@@ -58,8 +59,7 @@ def previous(path: str, job: Job, encoding: str = "utf-8") -> dict[str, Any]:
         if isinstance(data, dict) and isinstance(data.get("rules"), list) and "compliance_rate" in data:
             return data
     counts = Counts("audit")
-    quiet = Job(job.command, "none", job.today, job.settings, dict(job.options, drill=False), job.mask_pii,
-                job.pii_salt, job.clock)
+    quiet = replace(job, fmt="none", options=dict(job.options, drill=False))
     for _frag, m in Pipeline(quiet).many(sources.read_raw([path], encoding), staged=True):
         counts.add(m)
     s = counts.summary

@@ -130,16 +130,12 @@ class InputProblem(str):
 Meta = tuple[str | None, tuple[tuple[str, str], ...], Any, Any, tuple[Any, str] | None, bytes | None]
 
 
-def meta(r: Result, drill: bool = False) -> Meta:
+def meta(r: Result, drill: Callable[[Result], bytes] | None = None) -> Meta:
     """What the shell counts of a result: (stderr line or None, findings as (code, severity) — a
     waived one's severity "waived" —, situation, the case's facts for the breakdowns, (case id,
     source), and with `drill` the case's line for the report's drill-down lists)."""
     findings = tuple((x["code"], "waived" if "waived" in x else x["severity"]) for x in r.get("findings") or ())
-    line_ = None
-    if drill:
-        from hotline_cli.run.month import drill_line
-
-        line_ = drill_line(r)
+    line_ = drill(r) if drill is not None else None
     if "error" in r:
         line = error_line(r)
         e = r["error"]
@@ -170,7 +166,11 @@ class Pipeline:
         self.width = job.width
         self.lines = False  # JSON Lines as bytes for `writers.jsonl_block` (a worker's block)
         self.post = post  # .eml drafts are messages to send: written before any masking
-        self.drill = bool(job.options.get("drill"))  # a line per case for the report's drill-down
+        self.drill: Callable[[Result], bytes] | None = None  # a line per case for the report's drill-down
+        if job.options.get("drill"):
+            from hotline_cli.run.month import drill_line
+
+            self.drill = drill_line
         self.mask: Callable[[Result, tuple[str, ...]], Result] | None = None
         if job.mask_pii:
             from hotline_cli.io.privacy import mask_result
