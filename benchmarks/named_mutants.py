@@ -28,8 +28,8 @@ NAMED = [
  ("journey.py", 'if cur.verdict == "not_applicable" or cur.situation == 5:',
   'if cur.verdict == "not_applicable" or cur.situation == 6:'),
  ("journey.py", 'if cur.situation == 5:', 'if cur.situation == 6:'),
- ("journey.py", "due=self.cycles[-1].clock.due)", "due=self.cycles[0].clock.due)"),
- ("journey.py", "last = self.cycles[-1].clock", "last = self.cycles[0].clock"),
+ ("cycles.py", "due=cycles[-1].clock.due)", "due=cycles[0].clock.due)"),
+ ("cycles.py", "last = self.cycles[-1].clock", "last = self.cycles[0].clock"),
  ("escalate.py", "urgent: bool = False,", "urgent: bool = True,"),
  ("terms.py", 'return LegalRule(7, "days"', 'return LegalRule(6, "days"'),
 ]

@@ -15,13 +15,14 @@ from hotline_cli.procedure.calendar import ProductionCalendar
 from hotline_cli.procedure.case import build_case
 from hotline_cli.procedure.journey import Journey
 from hotline_cli.procedure.triage import RULES
-from hotline_cli.procedure.triage import decide as _decide_journey
+from hotline_cli.procedure.triage import decide as _decide_card
 
 CAL = ProductionCalendar()
 
 
 def decide(case, as_of=date(2025, 11, 20)):
-    return _decide_journey(Journey(case, as_of, CAL))
+    j = Journey(case, as_of, CAL)
+    return _decide_card(j.case, j.now)
 
 # fixture -> (rule, situation, verdict, exception), worked out from the procedure
 EXPECTED = {
@@ -67,7 +68,7 @@ def test_table_order_is_r0_to_r9():
 def _decide(case_dict, with_r0=True):
     j = Journey(build_case(case_dict), date(2025, 11, 20), CAL)
     if with_r0:
-        return _decide_journey(j)
+        return _decide_card(j.case, j.now)
     d = j.first_contact
     return type("V", (), {"rule": d.rule.code, "situation": d.situation, "verdict": d.verdict})
 

@@ -2,7 +2,7 @@
 
 `RULES` is the table itself, in order, each rule with the procedure's sentence behind it;
 the first rule whose condition holds decides (`classify`). `PLAYBOOK` holds what each
-verdict makes the operator do and say (the procedure's situations 1–5). `decide(journey)`
+verdict makes the operator do and say (the procedure's situations 1–5). `decide(case, decision)`
 turns the journey's verdict for a new contact into the operator's card.
 """
 
@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from hotline_cli.procedure import sentences, texts
 from hotline_cli.procedure.case import SERVICE_TYPES, Case, Request
-
-if TYPE_CHECKING:
-    from hotline_cli.procedure.journey import Journey
 
 Facts = dict[str, Any]
 
@@ -218,10 +215,8 @@ class Verdict:
         }
 
 
-def decide(journey: Journey) -> Verdict:
-    """The operator's card for a new contact now: every request counts, R0 included."""
-    case = journey.case
-    d = journey.now
+def decide(case: Case, d: Decision) -> Verdict:
+    """The operator's card for a new contact now (`Journey.now`: every request counts, R0 included)."""
     rule, f = d.rule, d.facts
     why = rule.why(f)
     if d.verdict == "email_flow":

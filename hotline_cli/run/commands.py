@@ -70,7 +70,7 @@ class Command:
 def _triage(j: Journey, ctx: Context) -> Result:
     from hotline_cli.procedure.triage import decide
 
-    out = decide(j).as_dict()
+    out = decide(j.case, j.now).as_dict()
     case = j.case
     if len(case.requests) > 1 and any(r.created is None for r in case.requests):
         out["warnings"] = ["у части заявок нет даты created_at: спорной считается последняя по дате"]
