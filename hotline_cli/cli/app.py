@@ -1,6 +1,8 @@
 """The shell: Click's options and commands, and the translation of how a run ended into the
-exit status. Nothing is decided here; a batch command's run is run.batch, the streams, the
-clock and the configuration are run.shell.
+exit status. Nothing is decided or written here: a batch command's run is run.batch; import,
+log, rules and workdays are run.importing, run.logbook, run.rulebook and run.workdays; the
+streams, the clock and the configuration are run.shell; Click's own words in Russian, the
+date type and the command classes are cli.click_ru.
 
 Exit status (the CLI contract): 0 done; 1 audit found an error-level finding; 2 usage
 error, a broken configuration, an output that cannot be written, or at least one
@@ -14,32 +16,33 @@ import signal
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from hotline_cli import __version__
-from hotline_cli.run import shell
+from hotline_cli.cli.click_ru import (
+    CONTEXT,
+    DATE,
+    FORMATS,
+    Group,
+    Problem,
+    ask_yes,
+    show_usage_error,
+)
 from hotline_cli.run.batch import run_batch
 from hotline_cli.run.shell import (
     EXIT_INPUT,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_SOFTWARE,
-    MACHINE_FORMATS,
     PipeClosed,
-    guard_outputs,
-    load_settings,
-    machine_stdout,
     open_closed_streams,
-    open_output,
     quiet_stdout,
     say,
     screen_width,
-    today_in,
 )
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 class Terminated(BaseException):
     """SIGTERM or SIGHUP: unwind (temporary files removed, workers stopped), then exit 128+N."""
@@ -49,134 +52,6 @@ class Terminated(BaseException):
         self.signum = signum
 
 
-class RussianHelp:
-    """Click's own help headings in Russian (the rest of the help text is ours)."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        opt: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
-        if opt is not None:
-            opt.help = "Показать эту справку и выйти."
-        return opt
-
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), "Использование: ")
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        opts = [rv for p in self.get_params(ctx) if (rv := p.get_help_record(ctx)) is not None]  # type: ignore[attr-defined]
-        if opts:
-            with formatter.section("Параметры"):
-                formatter.write_dl(opts)
-        if isinstance(self, click.Group):
-            self.format_commands(ctx, formatter)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):  # type: ignore[attr-defined]
-            cmd = self.get_command(ctx, name)  # type: ignore[attr-defined]
-            if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit=1000)))  # whole: never cut with «…»
-        if rows:
-            with formatter.section("Команды"):
-                formatter.write_dl(rows)
-
-
-# Click's own usage messages, in the operator's language
-_USAGE_RU = (
-    ("Invalid value for", "неверное значение"),
-    ("Invalid value", "неверное значение"),
-    ("is not one of", "не из списка"),
-    ("No such option", "нет такого параметра"),
-    ("No such command", "нет такой команды"),
-    ("Missing argument", "не указан аргумент"),
-    ("Missing option", "не указан параметр"),
-    ("Got unexpected extra arguments", "лишние аргументы"),
-    ("Got unexpected extra argument", "лишний аргумент"),
-    ("requires an argument", "требует значения"),
-    ("is not a valid integer", "— не целое число"),
-    ("is not in the range", "вне допустимого диапазона"),
-    ("Did you mean", "Возможно, имелось в виду"),
-)
-
-
-def _usage_ru(message: str) -> str:
-    for en, ru in _USAGE_RU:
-        message = message.replace(en, ru)
-    return message
-
-
-def show_usage_error(e: click.UsageError) -> None:
-    cmd = e.ctx.command_path if e.ctx is not None else "hotline"
-    say(f"hotline: ошибка в вызове: {_usage_ru(e.format_message())}")
-    say(f"Справка: {cmd} --help")
-
-
-def ask_yes(prompt: str) -> bool:
-    """да/нет on a terminal, in Russian (an empty answer is yes)."""
-    from hotline_cli.io.answers import AnswerError, parse_yes_no
-
-    while True:
-        raw = str(click.prompt(prompt, default="", show_default=False, err=True, prompt_suffix=": ")).strip()
-        if not raw:
-            return True
-        try:
-            return parse_yes_no(raw)
-        except AnswerError:
-            say("  ответьте «да» или «нет»")
-
-
-class Command(RussianHelp, click.Command):
-    def __init__(self, *args: Any, **kw: Any):
-        kw.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
-        super().__init__(*args, **kw)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except shell.Problem as e:  # a run's problem (run.shell): Click shows it, status 2
-            raise Problem(str(e)) from None
-
-
-# the commands in the order of a case's journey (bare `hotline` lists them so), and workdays' own
-ORDER = {"workdays": ("add", "between", "year", "import"),
-         None: ("new", "triage", "log", "escalate", "followup", "agenda", "summarize", "audit", "import", "rules",
-                "workdays")}
-
-
-class Group(RussianHelp, click.Group):
-    command_class = Command
-    group_class = type  # subgroups are Groups too (click: type means "same class")
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        order = ORDER.get(self.name, ORDER[None]) if self.name == "workdays" else ORDER[None]
-        return sorted(super().list_commands(ctx), key=lambda n: (order.index(n) if n in order else len(order), n))
-
-    def __init__(self, *args: Any, **kw: Any):
-        kw.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
-        kw.setdefault("subcommand_metavar", "КОМАНДА [АРГУМЕНТЫ]...")
-        super().__init__(*args, **kw)
-
-
-class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic in Click 8.2 only
-    name = "ДАТА"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        from hotline_cli.io.answers import AnswerError, parse_date
-        from hotline_cli.procedure.calendar_data import MAX_YEAR, MIN_YEAR
-
-        try:
-            d = parse_date(str(value), today_in("Europe/Moscow"))
-        except AnswerError as e:
-            self.fail(e.message, param, ctx)
-        if not MIN_YEAR <= d.year <= MAX_YEAR:
-            self.fail(f"«{value}» вне поддерживаемых лет {MIN_YEAR}–{MAX_YEAR}", param, ctx)
-        return d
-
-
-DATE = DateParam()
-FORMATS = ["text", "json", "jsonl", "csv", "table", "xlsx"]
 
 
 # ------------------------------------------------------------------ shared options
@@ -225,16 +100,6 @@ def cli(ctx: click.Context) -> None:
         click.echo(ctx.get_help())
         ctx.exit(0)
 
-
-# ------------------------------------------------------------------ running a batch
-
-class Problem(click.ClickException):
-    """A configuration, output or option problem: one Russian line, exit 2."""
-
-    exit_code = EXIT_INPUT
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        say(f"hotline: {self.message}")
 
 # ------------------------------------------------------------------ commands
 
@@ -408,29 +273,9 @@ def rules(code: str | None, fmt: str) -> None:
     """Книга правил: R0–R9 (решение оператора) и коды HL001–HL304 (проверка выгрузки) — уровень,
     название, каналы и фраза статьи, на которой правило стоит. С КОДОМ — одно правило подробно
     и его примеры: нарушение и «почти, но нет» из примеров проекта, проверенные здесь же."""
-    from hotline_cli.io import screen, writers
     from hotline_cli.run import rulebook
 
-    listing = rulebook.entries()
-    entry = None
-    if code:
-        entry = rulebook.find(code)
-        if entry is None:
-            raise click.BadParameter(f"нет правила «{code}»; список — hotline rules", param_hint="КОД")
-    examples = rulebook.examples(entry["code"]) if entry else []
-    try:
-        if fmt in ("json", "jsonl"):
-            machine_stdout()
-        if fmt == "json":
-            sys.stdout.write(writers.dumps(dict(entry, examples=examples) if entry else listing) + "\n")
-        elif fmt == "jsonl":
-            for e in [dict(entry, examples=examples)] if entry else listing:
-                sys.stdout.write(writers.dumps(e) + "\n")
-        else:
-            sys.stdout.write(screen.render(rulebook.text(entry, listing, examples), screen_width()))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise PipeClosed() from None
+    rulebook.show(code, fmt)
 
 
 @cli.command("import", context_settings=CONTEXT, short_help="выгрузки Usedesk, GSIS и Naumen → дела")
@@ -460,35 +305,9 @@ def import_cases(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path
     клиента, JSON Lines, по времени обращения. Ничего не придумывает: чего нет ни в одном
     источнике, того нет в деле, и это сказано; каждая запись источника — в деле или в строке
     «не использовано». Код выхода 2 — запись не прочитана или в деле не хватает обязательного."""
-    from hotline_cli.imports.mapping import MappingError, load_mapping
-    from hotline_cli.io.sources import check_encoding
     from hotline_cli.run import importing
 
-    if not usedesk and not tables:
-        raise click.UsageError("укажите выгрузки: --usedesk ФАЙЛ и/или --table ФАЙЛ")
-    bad_encoding = check_encoding(encoding)
-    if bad_encoding:
-        raise Problem(f"--encoding: {bad_encoding}")
-    try:
-        mapping = load_mapping(mapping_path)
-    except MappingError as e:
-        raise Problem(str(e)) from None
-    if tables and not mapping.tables:
-        raise Problem("для --table нужен файл сопоставления с разделами [[table]]: --mapping import.example.toml")
-    settings = load_settings(config_path)
-    guard_outputs({"--output": output}, [*usedesk, *tables, *([mapping_path] if mapping_path else [])])
-    report = importing.execute(list(usedesk), list(tables), mapping, settings.hpcc_manager, encoding)
-    try:
-        with open_output(output, binary=True) as out:
-            target: Any = out if output else sys.stdout.buffer
-            for chunk in importing.render(report.cases(today), fmt):
-                target.write(chunk)
-    except BrokenPipeError:
-        raise PipeClosed() from None
-    for line in report.lines:
-        say(f"hotline: {line}")
-    say(report.summary())
-    sys.exit(report.exit_code)
+    sys.exit(importing.command(usedesk, tables, mapping_path, config_path, today, output, fmt, encoding))
 
 
 @cli.command("log", context_settings=CONTEXT, short_help="записать в дело, что сделано: звонок, ответ, закрытие…")
@@ -528,53 +347,12 @@ def log_event(path: str, event: str | None, at: str | None, by: str | None, outc
     задержке», «закрыт», «требование» --demand возврат…). Файл переписывается атомарно, все поля
     дела сохраняются; в конце — следующий шаг дела и что пора сделать. --undo отменяет последнее
     записанное событие."""
-    from hotline_cli.procedure import texts
-    from hotline_cli.procedure.case import zone
     from hotline_cli.run import logbook
 
-    etype = None
-    if not undo:
-        if event is None and not draft:
-            raise click.UsageError("укажите СОБЫТИЕ (например «звонок эксперта») или --from-draft ФАЙЛ.eml")
-        if event is not None:
-            etype, near = logbook.event_type(event)
-            if etype is None:
-                label = texts.EVENT_RU.get(near or "", "")
-                if near and sys.stdin.isatty() and ask_yes(
-                        f"«{event}» — такого события нет. Возможно, имелось в виду «{label}»? (да/нет)"):
-                    etype = near
-                else:
-                    hint = f"; возможно, имелось в виду «{label}»" if near else ""
-                    raise click.BadParameter(f"«{event}» — такого события нет{hint}. События: "
-                                             + ", ".join(f"«{v}»" for v in texts.EVENT_RU.values()),
-                                             param_hint="СОБЫТИЕ")
-    try:
-        fields = {"outcome": logbook.choice(outcome, dict(texts.OUTCOME_RU), "--outcome"),
-                  "demand": logbook.choice(demand, dict(texts.DEMAND_RU), "--demand"),
-                  "ticket": ticket, "to": to, "cc": list(cc), "subject": subject, "priority": priority,
-                  "body": body, "quality_check": quality_check, "no_stock": no_stock, "agreed_days": agreed_days}
-
-        def now_for(tzname: str) -> datetime:
-            if now_text:
-                from hotline_cli.io.answers import AnswerError, parse_moment
-
-                try:
-                    return parse_moment(now_text, datetime.now(zone(tzname)))[0]
-                except AnswerError as e:
-                    raise logbook.LogProblem(f"--now: {e.message}") from None
-            return datetime.now(zone(tzname))
-
-        done = logbook.run_log(path, etype, at, by, fields, draft, case_id, undo, now_for,
-                               load_settings(config_path))
-    except logbook.LogProblem as e:
-        raise Problem(str(e)) from None
-    from hotline_cli.io import screen
-
-    try:
-        sys.stdout.write(screen.render(done.lines, screen_width()))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise PipeClosed() from None
+    given = {"outcome": outcome, "demand": demand, "ticket": ticket, "to": to, "cc": list(cc), "subject": subject,
+             "priority": priority, "body": body, "quality_check": quality_check, "no_stock": no_stock,
+             "agreed_days": agreed_days}
+    logbook.command(path, event, at, by, given, draft, case_id, undo, config_path, now_text, ask_yes)
 
 
 # ------------------------------------------------------------------ workdays
@@ -600,38 +378,6 @@ def workdays(ctx: click.Context) -> None:
         ctx.exit(0)
 
 
-def _calendar(config_path: str | None) -> Any:
-    from hotline_cli.procedure.calendar import ProductionCalendar
-
-    return ProductionCalendar(load_settings(config_path).calendar)
-
-
-def _print_one(result: dict[str, Any], fmt: str, output: str | None) -> None:
-    from hotline_cli.io import writers
-    from hotline_cli.io.views import workdays_view
-
-    try:
-        with open_output(output, utf8=fmt in MACHINE_FORMATS) as out:
-            if fmt in ("json", "jsonl"):  # the contract: one object for workdays, never an array
-                out.write(writers.dumps(result) + "\n")
-                return
-            view = workdays_view(result)
-            sink = writers.Sink(out, fmt, view, screen_width())
-            sink.write(writers.fragment(result, fmt, view, screen_width()))
-            sink.close()
-    except BrokenPipeError:
-        raise PipeClosed() from None
-
-
-def _calendar_call(fn: Callable[[], Any]) -> Any:
-    from hotline_cli.procedure.calendar import CalendarError
-
-    try:
-        return fn()
-    except CalendarError as e:
-        raise click.BadParameter(str(e)) from None
-
-
 @workdays.command("add", context_settings=CONTEXT, short_help="N-й рабочий день после даты")
 @click.argument("start", type=DATE, metavar="ДАТА")
 @click.argument("n", type=click.IntRange(min=0), metavar="N")  # N ≥ 0
@@ -639,10 +385,9 @@ def _calendar_call(fn: Callable[[], Any]) -> Any:
 def workdays_add(start: date, n: int, fmt: str, config_path: str | None, output: str | None) -> None:
     """N-й рабочий день после ДАТЫ (отсчёт со следующего дня); N = 0 — сама ДАТА, если она рабочая,
     иначе ближайший рабочий день."""
-    cal = _calendar(config_path)
-    end = _calendar_call(lambda: cal.add(start, n))
-    _print_one({"start": start.isoformat(), "n": n, "date": end.isoformat(),
-                "provisional": any(cal.provisional(y) for y in range(start.year, end.year + 1))}, fmt, output)
+    from hotline_cli.run import workdays as run
+
+    run.add(start, n, fmt, config_path, output)
 
 
 @workdays.command("between", context_settings=CONTEXT, short_help="рабочих дней между двумя датами")
@@ -651,11 +396,9 @@ def workdays_add(start: date, n: int, fmt: str, config_path: str | None, output:
 @workday_options
 def workdays_between(start: date, end: date, fmt: str, config_path: str | None, output: str | None) -> None:
     """Число рабочих дней после ДАТЫ1 по ДАТУ2 включительно."""
-    cal = _calendar(config_path)
-    n = _calendar_call(lambda: cal.between(start, end))
-    lo, hi = sorted((start, end))
-    _print_one({"start": start.isoformat(), "end": end.isoformat(), "working_days": n,
-                "provisional": any(cal.provisional(y) for y in range(lo.year, hi.year + 1))}, fmt, output)
+    from hotline_cli.run import workdays as run
+
+    run.between(start, end, fmt, config_path, output)
 
 
 @workdays.command("year", context_settings=CONTEXT, short_help="рабочие и нерабочие дни года")
@@ -663,15 +406,9 @@ def workdays_between(start: date, end: date, fmt: str, config_path: str | None, 
 @workday_options
 def workdays_year(year: int, fmt: str, config_path: str | None, output: str | None) -> None:
     """Рабочие дни года, нерабочие будни, рабочие выходные (переносы) и предварительный ли календарь."""
-    cal = _calendar(config_path)
-    y = _calendar_call(lambda: cal.year(year))
-    days = sorted(y.non_working_weekdays | y.working_weekends)
-    _print_one({"year": year, "working_days": y.working_days,
-                "non_working_weekdays": sorted(d.isoformat() for d in y.non_working_weekdays),
-                "working_weekends": sorted(d.isoformat() for d in y.working_weekends),
-                "provisional": y.provisional, "source": y.source,
-                "days": [{"date": d.isoformat(), "working": d in y.working_weekends, "name": y.names.get(d) or ""}
-                         for d in days]}, fmt, output)
+    from hotline_cli.run import workdays as run
+
+    run.year(year, fmt, config_path, output)
 
 
 @workdays.command("import", context_settings=CONTEXT, short_help="официальный календарь года из файла xmlcalendar")
@@ -685,42 +422,9 @@ def workdays_import(path: str, config_path: str | None, output: str | None) -> N
     t=3 — рабочий выходной): раздел [calendar] для файла настроек — дни, которыми календарь года
     отличается от предварительного, и год как официальный. Для года, который hotline уже знает по
     постановлению, — только проверка: календари должны совпасть."""
-    from hotline_cli.io.xmlcalendar import CalendarFileError, read_xmlcalendar
-    from hotline_cli.procedure.calendar import ProductionCalendar
+    from hotline_cli.run import workdays as run
 
-    guard_outputs({"--output": output}, [path, *([config_path] if config_path else [])])
-    try:
-        official = read_xmlcalendar(path)
-    except CalendarFileError as e:
-        raise Problem(str(e)) from None
-    settings = load_settings(config_path)
-    cal = ProductionCalendar(settings.calendar)
-    info = _calendar_call(lambda: cal.year(official.year))
-    working, non_working = cal.overrides_for(official.year, official.off, official.working_weekends)
-    if not info.provisional:
-        if working or non_working:
-            days = ", ".join(f"{d:%d.%m.%Y} ({'рабочий' if d in working else 'нерабочий'} по файлу)"
-                             for d in sorted(working + non_working))
-            raise Problem(f"{path}: {official.year} год расходится с календарём hotline ({info.source}): {days}")
-        say(f"hotline: {path}: календарь {official.year} года совпадает с календарём hotline ({info.source})")
-        sys.exit(EXIT_OK)
-    ov = settings.calendar
-    keep_working = sorted(d for d in ov.working if d.year != official.year)
-    keep_off = sorted(d for d in ov.non_working if d.year != official.year)
-    decrees = {y: t for y, t in ov.decrees.items() if y != official.year}
-    decrees[official.year] = f"официальный календарь из {os.path.basename(path)} (xmlcalendar" + (
-        f", опубликован {official.published})" if official.published else ")")
-    lines = [f"# hotline workdays import {path}: {official.year} год — официальный календарь",
-             "# (вставьте вместо раздела [calendar] файла настроек)", "[calendar]",
-             "working = [" + ", ".join(f'"{d.isoformat()}"' for d in sorted(keep_working + working)) + "]",
-             "non_working = [" + ", ".join(f'"{d.isoformat()}"' for d in sorted(keep_off + non_working)) + "]",
-             "[calendar.decrees]"]
-    lines += [f'"{y}" = "{t}"' for y, t in sorted(decrees.items())]
-    try:
-        with open_output(output) as out:
-            out.write("\n".join(lines) + "\n")
-    except BrokenPipeError:
-        raise PipeClosed() from None
+    sys.exit(run.import_year(path, config_path, output))
 
 
 # ------------------------------------------------------------------ entry point

@@ -87,3 +87,40 @@ def render(cases: Iterable[dict[str, Any]], fmt: str) -> Iterator[bytes]:
         return
     for c in cases:
         yield dumps_bytes(c) + b"\n"
+
+
+def command(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path: str | None, config_path: str | None,
+            today: date | None, output: str | None, fmt: str, encoding: str) -> int:
+    """`hotline import`: the cases to --output or standard output, every unused record said on
+    standard error, then the summary; the exit status (2 when a record was not read)."""
+    from hotline_cli.imports.mapping import MappingError, load_mapping
+    from hotline_cli.io.sources import check_encoding
+    from hotline_cli.run.shell import PipeClosed, Problem, Usage, guard_outputs, load_settings, open_output, say
+
+    if not usedesk and not tables:
+        raise Usage("укажите выгрузки: --usedesk ФАЙЛ и/или --table ФАЙЛ")
+    bad_encoding = check_encoding(encoding)
+    if bad_encoding:
+        raise Problem(f"--encoding: {bad_encoding}")
+    try:
+        mapping = load_mapping(mapping_path)
+    except MappingError as e:
+        raise Problem(str(e)) from None
+    if tables and not mapping.tables:
+        raise Problem("для --table нужен файл сопоставления с разделами [[table]]: --mapping import.example.toml")
+    settings = load_settings(config_path)
+    guard_outputs({"--output": output}, [*usedesk, *tables, *([mapping_path] if mapping_path else [])])
+    report = execute(list(usedesk), list(tables), mapping, settings.hpcc_manager, encoding)
+    try:
+        with open_output(output, binary=True) as out:
+            import sys
+
+            target: Any = out if output else sys.stdout.buffer
+            for chunk in render(report.cases(today), fmt):
+                target.write(chunk)
+    except BrokenPipeError:
+        raise PipeClosed() from None
+    for line in report.lines:
+        say(f"hotline: {line}")
+    say(report.summary())
+    return report.exit_code

@@ -4,7 +4,7 @@ what is due shown — the same journey every command reads."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,3 +123,50 @@ def next_step(record: dict[str, Any], now: datetime, settings: Settings) -> list
         out.append("Что сделать:")
         out += [f"  [ ] {texts.ru_date(datetime.fromisoformat(a['due']).date())} — {a['text']}" for a in actions]
     return out
+
+
+def command(path: str, event: str | None, at: str | None, by: str | None, given: dict[str, Any],
+            draft: str | None, case_id: str | None, undo: bool, config_path: str | None, now_text: str | None,
+            ask: Callable[[str], bool]) -> None:
+    """`hotline log`: the event named in Russian or by code (a typo is asked about on a terminal,
+    `ask(question)`), the options as given (`given`: outcome and demand in words), then the run
+    and what it shows."""
+    import sys
+
+    from hotline_cli.io import screen
+    from hotline_cli.procedure.case import zone
+    from hotline_cli.run.shell import BadArgument, Problem, Usage, load_settings, screen_width, write_stdout
+
+    etype = None
+    if not undo:
+        if event is None and not draft:
+            raise Usage("укажите СОБЫТИЕ (например «звонок эксперта») или --from-draft ФАЙЛ.eml")
+        if event is not None:
+            etype, near = event_type(event)
+            if etype is None:
+                label = texts.EVENT_RU.get(near or "", "")
+                if near and sys.stdin.isatty() and ask(
+                        f"«{event}» — такого события нет. Возможно, имелось в виду «{label}»? (да/нет)"):
+                    etype = near
+                else:
+                    hint = f"; возможно, имелось в виду «{label}»" if near else ""
+                    raise BadArgument(f"«{event}» — такого события нет{hint}. События: "
+                                      + ", ".join(f"«{v}»" for v in texts.EVENT_RU.values()), "СОБЫТИЕ")
+
+    def now_for(tzname: str) -> datetime:
+        if now_text:
+            from hotline_cli.io.answers import AnswerError, parse_moment
+
+            try:
+                return parse_moment(now_text, datetime.now(zone(tzname)))[0]
+            except AnswerError as e:
+                raise LogProblem(f"--now: {e.message}") from None
+        return datetime.now(zone(tzname))
+
+    try:
+        fields = dict(given, outcome=choice(given.get("outcome"), dict(texts.OUTCOME_RU), "--outcome"),
+                      demand=choice(given.get("demand"), dict(texts.DEMAND_RU), "--demand"))
+        done = run_log(path, etype, at, by, fields, draft, case_id, undo, now_for, load_settings(config_path))
+    except LogProblem as e:
+        raise Problem(str(e)) from None
+    write_stdout(screen.render(done.lines, screen_width()))

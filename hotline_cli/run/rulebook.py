@@ -87,3 +87,26 @@ def text(entry: dict[str, Any] | None, listing: list[dict[str, Any]], with_examp
         lines += ["", f"Пример — {ex['what']}: {ex['source']} (дело {ex['case_id']}, на {as_of})",
                   f"  {ex['note']}", f"  Результат: {found}"]
     return lines
+
+
+def show(code: str | None, fmt: str) -> None:
+    """`hotline rules [CODE]`: every rule, or one with its examples, as text, JSON or JSON Lines."""
+    from hotline_cli.io import screen, writers
+    from hotline_cli.run.shell import BadArgument, machine_stdout, screen_width, write_stdout
+
+    listing = entries()
+    entry = None
+    if code:
+        entry = find(code)
+        if entry is None:
+            raise BadArgument(f"нет правила «{code}»; список — hotline rules", "КОД")
+    shown = examples(entry["code"]) if entry else []
+    if fmt == "text":
+        write_stdout(screen.render(text(entry, listing, shown), screen_width()))
+        return
+    machine_stdout()
+    items = [dict(entry, examples=shown)] if entry else listing
+    if fmt == "json":
+        write_stdout(writers.dumps(items[0] if entry else listing) + "\n")
+    else:
+        write_stdout("".join(writers.dumps(e) + "\n" for e in items))

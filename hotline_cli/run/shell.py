@@ -21,6 +21,18 @@ class Problem(Exception):
     """A configuration, output or option problem: one Russian line, exit 2 (the CLI shows it)."""
 
 
+class BadArgument(Problem):
+    """A bad value of an argument or option: the CLI says it as a usage error (status 2)."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+class Usage(Problem):
+    """A call that lacks what it needs (neither X nor Y given): a usage error (status 2)."""
+
+
 class PipeClosed(BaseException):
     """The reader of standard output went away (| head): end quietly, status 0. A
     BaseException, so that Click's own EPIPE handling (status 1) never sees it."""
@@ -35,6 +47,18 @@ def say(line: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+
+
+def write_stdout(text: str | bytes) -> None:
+    """Write to standard output and flush; a reader gone away ends the run quietly."""
+    try:
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise PipeClosed() from None
 
 
 def quiet_stdout() -> None:
