@@ -32,6 +32,11 @@ NAMED = [
  ("cycles.py", "last = self.cycles[-1].clock", "last = self.cycles[0].clock"),
  ("escalate.py", "urgent: bool = False,", "urgent: bool = True,"),
  ("terms.py", 'return LegalRule(7, "days"', 'return LegalRule(6, "days"'),
+ # survivors of the run after the journey's split (seed 1), each behaviour-changing
+ ("contact.py", "if second is None and all(", "if second is not None and all("),
+ ("hpcc.py", "due=cal.add(sent.at.day, 1))", "due=cal.add(sent.at.day, 2))"),
+ ("escalate.py", "text[0].upper() + text[1:]", "text[0].upper() + text[2:]"),
+ ("journey.py", "            years.update(d.year for d in (c.start, c.due) if d)", "            pass"),
 ]
 
 

@@ -263,3 +263,60 @@ def test_an_unanswered_second_cycle_sets_the_next_dates(hl, tmp_path):
     assert [(c["cycle"], c["start"], c["due"], c["status"]) for c in cycles] == [
         (1, "2025-10-31", "2025-11-06", "overdue"), (2, "2025-11-10", "2025-11-13", "overdue")]
     assert {a["due"] for a in r["next_actions"] if a["action"] in ("re_request", "delay_call")} == {"2025-11-14"}
+
+
+def _journey_fixture(tmp_path, name, **changes):
+    case = json.loads((FIXTURES / "journeys" / name).read_text(encoding="utf-8"))
+    case.update(changes)
+    path = tmp_path / f"changed-{name}"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_the_second_asc_request_is_the_contacts_outcome_even_undated(make_case):
+    """The request the hotline recorded as the second-ASC one is what the first contact produced, dated or
+    not: the contact saw one request in a city of two ASCs — situation 1 (R7), not 4 (two requests)."""
+    from datetime import date
+
+    from hotline_cli.procedure.calendar import ProductionCalendar
+    from hotline_cli.procedure.case import build_case
+    from hotline_cli.procedure.journey import Journey
+
+    c = make_case(city={"name": "Казань", "asc_count": 2}, hotline={"second_asc_request": "40099999"})
+    c["requests"].append({"number": "40099999", "type": "diagnostics"})
+    j = Journey(build_case(c), date(2025, 11, 20), ProductionCalendar())
+    assert [r.number for r in j.first_contact_requests] == ["40031822"]
+    assert (j.first_contact.rule.code, j.first_contact.situation) == ("R7", 1)
+
+
+def test_the_hpcc_documents_are_checked_on_the_next_working_day_a_working_saturday(hl, tmp_path):
+    """The HPCC request sent on Friday 31.10.2025: the next working day is Saturday 01.11.2025 (worked
+    in place of Monday 03.11 by the 2025 decree), not Wednesday 05.11."""
+    path = _journey_fixture(tmp_path, "call_situation3.json",
+                            events=[{"type": "hpcc_request", "at": "2025-10-31T10:00:00+03:00"}])
+    [r] = hl("followup", path, "--format", "jsonl", "--today", "2025-10-31").jsonl()
+    assert r["next_actions"] == [{"due": "2025-11-01", "action": "await_documents",
+                                  "text": "Проверить, поступили ли от менеджера HPCC документы по заявке (запрос от "
+                                          "31.10.2025); по получении передать запрос эксперту."}]
+
+
+def test_the_close_step_is_said_whole(hl, tmp_path):
+    path = _journey_fixture(tmp_path, "call_situation3.json", events=[
+        {"type": "expert_call", "at": "2025-10-31T10:00:00+03:00"},
+        {"type": "engineer_request", "at": "2025-10-31T11:00:00+03:00", "to": "e@x.ru"},
+        {"type": "engineer_answer", "at": "2025-11-05T11:00:00+03:00"},
+        {"type": "feedback_call", "at": "2025-11-05T15:00:00+03:00", "outcome": "accepted"}])
+    [r] = hl("escalate", path, "--format", "jsonl", "--today", "2025-11-06").jsonl()
+    assert (r["step"], r["todo"]) == (
+        "close", "Закрыть запрос и сформировать итоговую консультацию в GSIS (hotline summarize).")
+
+
+def test_a_due_date_in_a_provisional_year_is_warned_about(hl, tmp_path):
+    """A request to the engineer on 30.12.2027: three working days later is past the New Year holidays,
+    in 2028 — a year with no transfer decree yet. 2027's own calendar is by decree: no warning for it."""
+    path = _journey_fixture(tmp_path, "call_situation3.json", opened_at="2027-12-27T10:00:00+03:00", events=[
+        {"type": "expert_call", "at": "2027-12-27T12:00:00+03:00"},
+        {"type": "engineer_request", "at": "2027-12-30T11:00:00+03:00", "to": "e@x.ru"}])
+    [r] = hl("followup", path, "--format", "jsonl", "--today", "2027-12-30").jsonl()
+    assert [w for w in r["warnings"] if w.startswith("календарь")] == [
+        "календарь 2028 года предварительный: постановления о переносе выходных нет, сроки могут сдвинуться"]

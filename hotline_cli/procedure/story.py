@@ -52,7 +52,7 @@ def day_of(e: Event) -> date:
 class Events:
     """A case's events indexed once by type; each list in time order."""
 
-    __slots__ = ("all", "_by")
+    __slots__ = ("_by",)
 
     def __init__(self, events: tuple[Event, ...]):
         by: dict[str, list[Event]] = {}
@@ -62,7 +62,6 @@ class Events:
                 by[e.type] = [e]
             else:
                 lst.append(e)
-        self.all = events
         self._by = by
 
     def of(self, type_: str) -> list[Event] | tuple[Event, ...]:
