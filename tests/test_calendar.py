@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hotline_cli.procedure.calendar import CalendarError, Overrides, ProductionCalendar
 from hotline_cli.procedure.calendar_data import CORRECTIONS, DECREES
@@ -102,6 +104,20 @@ def test_add_zero_and_between():
     assert CAL.between(date(2025, 11, 6), date(2025, 10, 31)) == -3
     with pytest.raises(CalendarError):
         CAL.add(date(2025, 1, 1), -1)
+
+
+@given(st.dates(date(2013, 1, 1), date(2100, 12, 31)), st.integers(-1200, 1200))
+def test_between_counts_what_the_official_days_count(a, days):
+    """`between` reads each year's running count: the same number as counting the official working
+    days one by one, across years and backwards (tests/data: the official calendar 2015–2026)."""
+    b = min(max(a + timedelta(days), date(2013, 1, 1)), date(2100, 12, 31))
+    lo, hi = sorted((a, b))
+    official = {y: _official_year(y) for y in range(lo.year, hi.year + 1) if str(y) in OFFICIAL}
+    if len(official) != hi.year - lo.year + 1:  # a year the file does not hold: day by day on the calendar
+        n = sum(CAL.is_working(lo + timedelta(k)) for k in range(1, (hi - lo).days + 1))
+    else:
+        n = sum((lo + timedelta(k)) in official[(lo + timedelta(k)).year] for k in range(1, (hi - lo).days + 1))
+    assert CAL.between(a, b) == (n if a <= b else -n)
 
 
 def test_provisional_years_and_article_112():

@@ -17,13 +17,26 @@ def test_parallel_output_equals_serial(tmp_path):
         lines.append(p.read_text(encoding="utf-8").replace("\n", " "))
     lines += (FIXTURES / "export.jsonl").read_text(encoding="utf-8").splitlines()
     big = tmp_path / "big.jsonl"
-    big.write_text("\n".join(lines * 20) + "\n", encoding="utf-8")
-    for fmt in ("jsonl", "text", "csv", "json"):
-        one = _run("audit", big, "--today", "2025-11-20", "--format", fmt, "--jobs", "1")
-        two = _run("audit", big, "--today", "2025-11-20", "--format", fmt, "--jobs", "2")
+    # each copy its own case ids: no case is given twice (the older copy would leave the summary)
+    copies = ["\n".join(line.replace('"case_id": "', f'"case_id": "{k}-') for line in lines) for k in range(60)]
+    big.write_text("\n".join(copies) + "\n", encoding="utf-8")
+    from hotline_cli.run.batch import RANGE_BYTES
+
+    assert big.stat().st_size > 2 * RANGE_BYTES  # the workers read three pieces at least
+    for fmt in ("jsonl", "text", "csv", "json", "statistics"):
+        how = ["--statistics", "--format", "json"] if fmt == "statistics" else ["--format", fmt]
+        one = _run("audit", big, "--today", "2025-11-20", *how, "--jobs", "1")
+        two = _run("audit", big, "--today", "2025-11-20", *how, "--jobs", "2")
         assert one.returncode == two.returncode == 2
         assert one.stdout == two.stdout and one.stdout
         assert one.stderr == two.stderr
+    # the 25 worst cases: many tie (the same copies repeat); the earlier is kept whoever read it
+    import json
+
+    worst = json.loads(two.stdout)["worst"]
+    assert len(worst) == 25
+    assert [int(w["source"].rsplit(":", 1)[1]) for w in worst if w["errors"] == worst[-1]["errors"]] == sorted(
+        int(w["source"].rsplit(":", 1)[1]) for w in worst if w["errors"] == worst[-1]["errors"])
 
 
 def _flat(items):
@@ -49,7 +62,7 @@ BLOCK_CASES = {
 
 
 def test_blocks_give_the_records_of_the_line_reader(tmp_path):
-    from hotline_cli.io.sources import read_blocks, read_raw
+    from hotline_cli.io.sources import Block, read_blocks, read_raw
 
     for name, data in BLOCK_CASES.items():
         p = tmp_path / name
@@ -57,6 +70,10 @@ def test_blocks_give_the_records_of_the_line_reader(tmp_path):
         expected = _flat(read_raw([str(p)]))
         for size in (1, 7, 64, 1 << 18):  # a block ends at a line's end, whatever the size
             assert _flat(read_blocks([str(p)], size=size)) == expected, (name, size)
+            # a worker's own read of each block's bytes, by offset and length, gives the same records
+            ranged = list(read_blocks([str(p)], size=size, ranged=True))
+            assert all(not b.data for b in ranged if isinstance(b, Block))
+            assert _flat(ranged) == expected, (name, size, "ranged")
     # by hand: line numbers count blank lines, a BOM goes only on line 1, \r\n is stripped
     assert _flat(read_blocks([str(tmp_path / "bom_crlf_blank.jsonl")], size=5)) == [
         (f"{tmp_path / 'bom_crlf_blank.jsonl'}:1", b'{"a": 1}', None),
@@ -64,6 +81,20 @@ def test_blocks_give_the_records_of_the_line_reader(tmp_path):
         (f"{tmp_path / 'bom_crlf_blank.jsonl'}:6", b'{"c": "\\u00e9"}', None)]
     assert _flat(read_blocks([str(tmp_path / "only_bom.jsonl")])) == [
         (str(tmp_path / "only_bom.jsonl"), None, "пустой файл: нет ни одного дела")]
+
+
+def test_a_file_cut_short_under_a_worker_is_said_not_dropped(tmp_path):
+    """The bytes a block names are gone when the worker reads them (the file was cut in between):
+    the block is one record's error that says so, with its first line."""
+    from hotline_cli.io.sources import block_records, read_blocks
+
+    p = tmp_path / "cut.jsonl"
+    p.write_bytes(b'{"a": 1}\n{"b": 2}\n')
+    [block] = read_blocks([str(p)], ranged=True)
+    p.write_bytes(b'{"a": 1}\n')
+    [rec] = block_records(block)
+    assert (rec.source, rec.error.message) == (
+        f"{p}:1", "ошибка чтения файла: файл изменился во время проверки (стал короче)")
 
 
 def test_parallel_mixed_inputs_equal_serial(tmp_path):

@@ -171,10 +171,12 @@ def read_raw(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | 
 
 
 def read_blocks(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | None = None,
-                size: int = 1 << 18) -> Iterator[Record | Block]:
+                size: int = 1 << 18, ranged: bool = False) -> Iterator[Record | Block]:
     """`read_raw` for worker processes: a `.jsonl` file comes as blocks of whole lines,
     read in bulk and split by whoever processes them (`block_records`); any other input
-    as its records. The same records in the same order either way."""
+    as its records. The same records in the same order either way. `ranged`: a block of a
+    regular file names its bytes (offset, length) instead of carrying them — this process
+    reads only to find where lines end and to number them."""
     for name, problem in expand_inputs(inputs):
         if problem or name == STDIN or os.path.splitext(name)[1].lower() != ".jsonl" or _wide(encoding):
             yield from _read_input(name, problem, encoding, stdin)
@@ -186,7 +188,7 @@ def read_blocks(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes]
             continue
         with fh:
             try:
-                yield from _blocks(name, fh, encoding, size)
+                yield from _blocks(name, fh, encoding, size, ranged and stat.S_ISREG(os.fstat(fh.fileno()).st_mode))
             except OSError as e:
                 yield Record(name, error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
 
@@ -205,12 +207,31 @@ def _open(name: str) -> IO[bytes]:
 
 @dataclass(slots=True)
 class Block:
-    """Whole lines of one JSON Lines file, as read: `block_records` makes them records."""
+    """Whole lines of one JSON Lines file, as read: `block_records` makes them records. A block
+    sent to a worker process names its bytes instead of carrying them (`ranged`: `data` is
+    empty, `offset` and `length` say where they are): the worker reads them itself."""
 
     name: str
     first_line: int  # the number of the block's first line in the file
     data: bytes
     encoding: str
+    offset: int = 0
+    length: int = 0  # > 0: the bytes are the file's [offset, offset + length), not in `data`
+
+    def bytes(self) -> bytes:
+        """The block's bytes: carried, or read from the file (a worker's own read)."""
+        if not self.length:
+            return self.data
+        fd = _RANGE_FILES.get(self.name)
+        if fd is None:
+            fd = _RANGE_FILES[self.name] = os.open(self.name, os.O_RDONLY)
+        data = os.pread(fd, self.length, self.offset)
+        if len(data) != self.length:
+            raise OSError("файл изменился во время проверки (стал короче)")
+        return data
+
+
+_RANGE_FILES: dict[str, int] = {}  # a worker's open files, by name: each read by offset
 
 
 MAX_SKIP = 1024 * 1024 * 1024  # past this much of one endless line, the rest of the input is given up
@@ -228,10 +249,12 @@ def _skip_line(fh: IO[bytes]) -> bool:
     return False
 
 
-def _blocks(name: str, fh: IO[bytes], encoding: str, size: int) -> Iterator[Record | Block]:
+def _blocks(name: str, fh: IO[bytes], encoding: str, size: int, ranged: bool = False) -> Iterator[Record | Block]:
+    """`ranged`: each block as where its bytes are in the file, not the bytes."""
     line = 1
     any_text = False
     while True:
+        start = fh.tell() if ranged else 0
         data = fh.read(size)
         if not data:
             break
@@ -241,7 +264,8 @@ def _blocks(name: str, fh: IO[bytes], encoding: str, size: int) -> Iterator[Reco
             if not data.endswith(b"\n") and len(data) - cut >= MAX_RECORD:  # …unless the line never ends
                 head = data[:cut]
                 if head:
-                    yield Block(name, line, head, encoding)
+                    yield Block(name, line, b"", encoding, start, len(head)) if ranged else Block(name, line, head,
+                                                                                                  encoding)
                     line += head.count(b"\n")
                 yield Record(f"{name}:{line}", error=RecordError("", LONG_LINE))
                 any_text = True
@@ -253,7 +277,7 @@ def _blocks(name: str, fh: IO[bytes], encoding: str, size: int) -> Iterator[Reco
         if not any_text:
             text = data[3:] if line == 1 and data.startswith(b"\xef\xbb\xbf") else data
             any_text = bool(text) and not text.isspace()
-        yield Block(name, line, data, encoding)
+        yield Block(name, line, b"", encoding, start, len(data)) if ranged else Block(name, line, data, encoding)
         line += data.count(b"\n")
     if not any_text:
         yield Record(name, error=RecordError("", EMPTY_FILE))
@@ -262,7 +286,12 @@ def _blocks(name: str, fh: IO[bytes], encoding: str, size: int) -> Iterator[Reco
 def block_records(block: Block) -> Iterator[Record]:
     """The records of a block: the lines of `_read_lines`, numbered as in the file."""
     name, encoding = block.name, block.encoding
-    for lineno, raw in enumerate(block.data.split(b"\n"), block.first_line):
+    try:
+        data = block.bytes()
+    except OSError as e:
+        yield Record(f"{name}:{block.first_line}", error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
+        return
+    for lineno, raw in enumerate(data.split(b"\n"), block.first_line):
         if len(raw) > MAX_RECORD:  # as _lines: the same records whichever way the file is read
             yield Record(f"{name}:{lineno}", error=RecordError("", LONG_LINE))
             continue

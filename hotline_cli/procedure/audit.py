@@ -38,6 +38,9 @@ class Code:
     part: str  # the part of the record the rule needs: "hotline", "events", "consultation" or ""
     source: str  # the procedure's sentence this rule enforces
     check: Check
+    # the rule can find something only in a case with an event of one of these types (empty: in any case):
+    # a case without them is not even asked
+    needs: frozenset[str] = frozenset()
 
 
 CODES: dict[str, Code] = {}
@@ -45,9 +48,9 @@ NONE: list[str] = []  # returned by a rule that holds (never mutated)
 
 
 def code(code_: str, severity: str, title: str, stage: str, channels: frozenset[str], part: str,
-         source: str) -> Callable[[Check], Check]:
+         source: str, needs: Iterable[str] = ()) -> Callable[[Check], Check]:
     def register(fn: Check) -> Check:
-        CODES[code_] = Code(code_, severity, title, stage, channels, part, source, fn)
+        CODES[code_] = Code(code_, severity, title, stage, channels, part, source, fn, frozenset(needs))
         return fn
 
     return register
@@ -196,14 +199,14 @@ def _wrong_subject(j: Journey, event_type: str, what: str) -> list[str]:
 
 @code("HL108", "error", "приоритет запроса менеджеру HPCC не «Экстремальный»", "Usedesk", ALL, "events",
       "Действия агента в Usedesk, 3: приоритет выставляем «Экстремальный» — необходимо для фильтрации "
-      "из общего списка.")
+      "из общего списка.", needs=("hpcc_request",))
 def hl108(j: Journey, cfg: Settings) -> list[str]:
     return _wrong_priority(j, "hpcc_request", "запрос менеджеру HPCC")
 
 
 @code("HL109", "error", "тема запроса менеджеру HPCC не обязательная", "Usedesk", ALL, "events",
       "Действия агента в Usedesk, 2: тема письма «Не согласен с заключением, что техника исправна. "
-      "ФИО номер заявки».")
+      "ФИО номер заявки».", needs=("hpcc_request",))
 def hl109(j: Journey, cfg: Settings) -> list[str]:
     return _wrong_subject(j, "hpcc_request", "запрос менеджеру HPCC")
 
@@ -216,7 +219,7 @@ EXPERT_AT_WORK = ("expert_call", "engineer_request", "engineer_answer", "re_requ
 
 @code("HL201", "warning", "на этапе эксперта нет звонка эксперта клиенту", "эксперт", SPOKEN, "events",
       "Действия эксперта, 2: позвонить клиенту, представиться, сообщить, что вопрос находится на персональном "
-      "контроле и будет решён в течение трёх рабочих дней.")
+      "контроле и будет решён в течение трёх рабочих дней.", needs=EXPERT_AT_WORK)
 def hl201(j: Journey, cfg: Settings) -> list[str]:
     ev = j.events
     if not ev.has("expert_call") and any(ev.has(t) for t in EXPERT_AT_WORK):
@@ -226,20 +229,21 @@ def hl201(j: Journey, cfg: Settings) -> list[str]:
 
 
 @code("HL202", "error", "приоритет запроса инженеру не «Экстремальный»", "эксперт", ALL, "events",
-      "Действия эксперта, 3.3: приоритет выставляем «Экстремальный».")
+      "Действия эксперта, 3.3: приоритет выставляем «Экстремальный».", needs=("engineer_request",))
 def hl202(j: Journey, cfg: Settings) -> list[str]:
     return _wrong_priority(j, "engineer_request", "запрос инженеру")
 
 
 @code("HL203", "error", "тема запроса инженеру не обязательная", "эксперт", ALL, "events",
       "Действия эксперта, 3.4: в теме письма пишем «Не согласен с заключением, что техника исправна. "
-      "ФИО номер заявки».")
+      "ФИО номер заявки».", needs=("engineer_request",))
 def hl203(j: Journey, cfg: Settings) -> list[str]:
     return _wrong_subject(j, "engineer_request", "запрос инженеру")
 
 
 @code("HL204", "error", "в копии запроса инженеру нет адреса АСЦ или адреса из списка копий", "эксперт", ALL,
-      "events", "Действия эксперта, 3.2: в копию ставим АСЦ (почту берём из GSIS) и адреса из списка.")
+      "events", "Действия эксперта, 3.2: в копию ставим АСЦ (почту берём из GSIS) и адреса из списка.",
+      needs=("engineer_request",))
 def hl204(j: Journey, cfg: Settings) -> list[str]:
     requests = j.events.of("engineer_request")
     if not requests:
@@ -260,7 +264,7 @@ _unfollowed = month.unfollowed
 
 @code("HL205", "error", "инженер молчит 3 рабочих дня, повторного запроса на следующий рабочий день нет", "эксперт",
       ALL, "events", "ВАЖНО: если по внутреннему запросу ответ не поступил в течение 3 рабочих дней, необходимо "
-      "написать повторно адресату (инженеру).")
+      "написать повторно адресату (инженеру).", needs=("engineer_request",))
 def hl205(j: Journey, cfg: Settings) -> list[str]:
     if not j.silences:
         return NONE
@@ -270,7 +274,7 @@ def hl205(j: Journey, cfg: Settings) -> list[str]:
 
 @code("HL206", "error", "инженер молчит 3 рабочих дня, клиенту не позвонили о задержке на следующий рабочий день",
       "эксперт", SPOKEN, "events", "ВАЖНО: если ответ не поступил в течение 3 рабочих дней — перезвонить клиенту и "
-      "проинформировать, что на решение вопроса требуется дополнительное время.")
+      "проинформировать, что на решение вопроса требуется дополнительное время.", needs=("engineer_request",))
 def hl206(j: Journey, cfg: Settings) -> list[str]:
     if not j.silences:
         return NONE
@@ -279,7 +283,7 @@ def hl206(j: Journey, cfg: Settings) -> list[str]:
 
 
 @code("HL207", "warning", "обещание клиенту (3 рабочих дня) не выполнено", "эксперт", SPOKEN, "events",
-      "Действия эксперта, 2: вопрос будет решён в течение трёх рабочих дней.")
+      "Действия эксперта, 2: вопрос будет решён в течение трёх рабочих дней.", needs=("expert_call",))
 def hl207(j: Journey, cfg: Settings) -> list[str]:
     p = j.promise
     if p is None or p.start is None or p.due is None:
@@ -293,7 +297,7 @@ def hl207(j: Journey, cfg: Settings) -> list[str]:
 
 @code("HL208", "error", "клиент угрожает, а в тексте запроса инженеру этого нет", "эксперт", ALL, "events",
       "Действия эксперта, 3.5: обязательно фиксируем в тикете, если клиент намерен обращаться в "
-      "суд/Роспотребнадзор.")
+      "суд/Роспотребнадзор.", needs=("engineer_request",))
 def hl208(j: Journey, cfg: Settings) -> list[str]:
     requests = j.events.of("engineer_request")
     if not j.case.intents or not requests:
@@ -317,7 +321,7 @@ def _undone(j: Journey, step: str) -> Any:
 
 @code("HL209", "error", "отказ с угрозой и требованиями, но тикет не передан в группу рекламаций", "эксперт", ALL,
       "events", "Действия эксперта, 4.2: если в первоначальном запросе были требования, передаём тикет в группу "
-      "рекламаций.")
+      "рекламаций.", needs=("feedback_call",))
 def hl209(j: Journey, cfg: Settings) -> list[str]:
     st = _undone(j, "claims_handoff")
     if st is None:
@@ -327,7 +331,8 @@ def hl209(j: Journey, cfg: Settings) -> list[str]:
 
 
 @code("HL210", "warning", "отказ с угрозой без требований, но требования у клиента не запрошены", "эксперт", ALL,
-      "events", "Действия эксперта, 4.2: если требования не были чётко сформулированы, просим их изложить.")
+      "events", "Действия эксперта, 4.2: если требования не были чётко сформулированы, просим их изложить.",
+      needs=("feedback_call",))
 def hl210(j: Journey, cfg: Settings) -> list[str]:
     st = _undone(j, "ask_demands")
     if st is None:
@@ -338,11 +343,17 @@ def hl210(j: Journey, cfg: Settings) -> list[str]:
 
 @code("HL211", "error", "закрыто или дана обратная связь без ответа инженера", "эксперт", ALL, "events",
       "ВАЖНО! При получении даже исчерпывающего ответа от АСЦ Контактный Центр всё равно будет ожидать только "
-      "решение ответственного Инженера. Итоговое решение выдаёт только ответственный инженер.")
+      "решение ответственного Инженера. Итоговое решение выдаёт только ответственный инженер.",
+      needs=("feedback_call", "closed"))
 def hl211(j: Journey, cfg: Settings) -> list[str]:
+    feedback, closed = j.events.of("feedback_call"), j.events.of("closed")
+    if not (feedback or closed):
+        return NONE
     answer = j.events.first("engineer_answer")
+    if answer is not None and all(answer.at.at <= e.at.at for e in (*feedback, *closed)):
+        return NONE  # everything done rests on the answer
     out: list[str] = []
-    done = heapq.merge(j.events.of("feedback_call"), j.events.of("closed"), key=lambda e: (e.at.at, e.pos))
+    done = heapq.merge(feedback, closed, key=lambda e: (e.at.at, e.pos))
     for e in done:
         if answer is None or answer.at.at > e.at.at:
             what = "запрос закрыт" if e.type == "closed" else "дана обратная связь клиенту"
@@ -352,7 +363,7 @@ def hl211(j: Journey, cfg: Settings) -> list[str]:
 
 @code("HL212", "error", "требование после закрытия не передано в группу рекламаций к следующему рабочему дню",
       "эксперт", ALL, "events", "Действия эксперта, 6: в случае поступления повторного обращения с требованиями "
-      "тикет передаётся в группу рекламаций.")
+      "тикет передаётся в группу рекламаций.", needs=("claim",))
 def hl212(j: Journey, cfg: Settings) -> list[str]:
     out: list[str] = []
     closed = j.events.first("closed")
@@ -385,7 +396,8 @@ def hl301(j: Journey, cfg: Settings) -> list[str]:
 
 
 @code("HL302", "error", "в «Примечаниях» нет ссылки на запрос инженеру", "консультация", ALL, "consultation",
-      "Эксперт в поле «Примечания» вставляет ссылку на тикет (внутренний запрос на инженера).")
+      "Эксперт в поле «Примечания» вставляет ссылку на тикет (внутренний запрос на инженера).",
+      needs=("engineer_request",))
 def hl302(j: Journey, cfg: Settings) -> list[str]:
     notes = (j.case.consultation or {}).get("notes") or ""
     tickets = dict.fromkeys(e.get("ticket") for e in j.events.of("engineer_request") if e.get("ticket"))
@@ -396,7 +408,8 @@ def hl302(j: Journey, cfg: Settings) -> list[str]:
 
 
 @code("HL303", "error", "запрос закрыт без итоговой консультации", "консультация", ALL, "events",
-      "Эксперт формирует в GSIS итоговую консультацию (шаг 5) — после закрытия запроса она должна быть.")
+      "Эксперт формирует в GSIS итоговую консультацию (шаг 5) — после закрытия запроса она должна быть.",
+      needs=("closed",))
 def hl303(j: Journey, cfg: Settings) -> list[str]:
     closed = j.events.last("closed")
     if closed is None:
@@ -444,18 +457,22 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
     return out
 
 
-_ASKED: dict[tuple[int, str, bool, bool, bool], tuple[list[Code], tuple[tuple[str, str, Check], ...]]] = {}
+_ASKED: dict[tuple[int, str, bool, frozenset[str], bool], tuple[list[Code], tuple[tuple[str, str, Check], ...]]] = {}
 
 
-def _asked(rules: list[Code], channel: str, hotline: bool, events: bool, consultation: bool) -> tuple[
+def _asked(rules: list[Code], channel: str, hotline: bool, events: frozenset[str], consultation: bool) -> tuple[
         tuple[str, str, Check], ...]:
-    """The rules to ask of a record of this channel with or without each part: a part absent
-    from the record is not audited, its rules are not even asked."""
-    present = {"": True, "hotline": hotline, "events": events, "consultation": consultation}
+    """The rules to ask of a record of this channel, with or without each part and with these
+    types of events: a part absent from the record is not audited, and a rule that needs an
+    event the case does not have is not even asked."""
+    present = {"": True, "hotline": hotline, "events": bool(events), "consultation": consultation}
     key = (id(rules), channel, hotline, events, consultation)
     hit = _ASKED.get(key)
     if hit is None or hit[0] is not rules:
-        asked = tuple((r.code, r.severity, r.check) for r in rules if present[r.part] and channel in r.channels)
+        asked = tuple((r.code, r.severity, r.check) for r in rules if present[r.part] and channel in r.channels
+                      and (not r.needs or not r.needs.isdisjoint(events)))
+        if len(_ASKED) >= 10_000:
+            _ASKED.clear()
         hit = _ASKED[key] = (rules, asked)
     return hit[1]
 
@@ -491,7 +508,7 @@ def about(j: Journey) -> dict[str, Any]:
 def audit_case(j: Journey, cfg: Settings, rules: list[Code],
                waivers: Mapping[tuple[str, str], month.Waiver] | None = None) -> dict[str, Any]:
     case = j.case
-    asked = _asked(rules, case.channel, case.hotline is not None, bool(case.events), case.consultation is not None)
+    asked = _asked(rules, case.channel, case.hotline is not None, j.events.types(), case.consultation is not None)
     findings = [{"code": c, "severity": severity, "message": m} for c, severity, check in asked
                 for m in check(j, cfg)]
     if waivers and findings:
@@ -565,6 +582,9 @@ class Summary:
     duplicates_unresolved: int = 0  # ids seen twice in standard input (it cannot be read again)
     repeated: int = 0  # records taken back out: an older copy of a case given again
     extra: dict[str, Any] = field(default_factory=dict)  # what the shell adds: the comparison, the waivers
+    # each record's place in the input, for ties among the worst (the earlier is kept): a worker starts
+    # each piece of the input at its own place, so that any number of workers keeps the same cases
+    position: int = 0
 
     def add(self, error: str | None, findings: tuple[tuple[str, str], ...], situation: Any,
             facts: dict[str, Any] | None = None, ident: tuple[Any, str] | None = None, sign: int = 1) -> None:
@@ -579,6 +599,7 @@ class Summary:
             return
         if sign > 0:
             self.read += 1
+            self.position += 1
         else:
             self.repeated += 1
         if error is not None:
@@ -607,7 +628,7 @@ class Summary:
                 elif stage == "2" or stage == "3":
                     expert_errors += 1
         if n and ident is not None and sign > 0:
-            self._keep((errors, n - errors, -self.read, ident[0] or "", ident[1],
+            self._keep((errors, n - errors, -self.position, ident[0] or "", ident[1],
                         tuple(dict.fromkeys(c for c, sev in findings if sev != "waived"))))
         if errors:
             self.with_errors += sign
@@ -630,17 +651,18 @@ class Summary:
                 self.last = opened
         for dimension in ("week", "month", "city", "category", "channel"):
             _count(by[dimension], facts.get(dimension), n, ok, sign)
-        self.deadlines.add(facts, sign)
-        codes = [c for c, sev in findings if sev != "waived"]
+        d = facts.get("deadlines")
+        vec = month.vector(d) if d else None  # the case's deadline counters: worked out once for all its rows
+        self.deadlines.add(facts, sign, vec)
+        codes = [c for c, sev in findings if sev != "waived"] if findings else []
         mon = facts.get("month")
         self._person("operator", facts.get("operator"), mon, hot, hot_errors, [c for c in codes if c[2:3] == "1"],
                      sign)
         expert_codes = [c for c in codes if c[2:3] in ("2", "3")]
-        d = facts.get("deadlines")
         for expert in facts.get("experts") or (None,):
             row = self._person("expert", expert, mon, n - hot - other, expert_errors, expert_codes, sign)
             if d:
-                month.count(row, 4, d, sign)
+                month.count(row, 4, d, sign, vec)
 
     def _person(self, role: str, name: Any, mon: Any, findings: int, errors: int, codes: list[str],
                 sign: int) -> list[int]:

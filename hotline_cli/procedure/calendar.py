@@ -70,6 +70,7 @@ class ProductionCalendar:
         self.overrides = overrides or Overrides()
         self.is_civil = civil
         self._years: dict[int, Year] = {}
+        self._counts: dict[int, tuple[int, list[int]]] = {}  # a year's first ordinal, working days to each day
         self._added: dict[tuple[date, int], date] = {}  # add() memo: a batch asks the same days again
         self._civil: ProductionCalendar | None = self if civil else None
 
@@ -126,15 +127,33 @@ class ProductionCalendar:
         return self.add(d, 0)
 
     def between(self, a: date, b: date) -> int:
-        """Working days after `a` up to and including `b` (negative when b < a)."""
+        """Working days after `a` up to and including `b` (negative when b < a): read off each
+        year's running count of working days, not counted day by day."""
         if b < a:
             return -self.between(b, a)
-        n = 0
-        d = a
-        while d < b:
-            d += timedelta(1)
-            n += self.is_working(d)
-        return n
+        first_a, upto_a = self._running(a.year)
+        before_a = upto_a[a.toordinal() - first_a]  # working days of a's year up to a, inclusive
+        if a.year == b.year:
+            return upto_a[b.toordinal() - first_a] - before_a
+        n = upto_a[-1] - before_a
+        for y in range(a.year + 1, b.year):
+            n += self._running(y)[1][-1]
+        first_b, upto_b = self._running(b.year)
+        return n + upto_b[b.toordinal() - first_b]
+
+    def _running(self, y: int) -> tuple[int, list[int]]:
+        """Year `y` as (the ordinal of 1 January, the working days from 1 January to each day)."""
+        hit = self._counts.get(y)
+        if hit is None:
+            info = self.year(y)
+            d = date(y, 1, 1)
+            first, counts, n = d.toordinal(), [], 0
+            while d.year == y:
+                n += info.is_working(d)
+                counts.append(n)
+                d += timedelta(1)
+            hit = self._counts[y] = (first, counts)
+        return hit
 
     def overrides_for(self, y: int, off: set[date], working_weekends: set[date]) -> tuple[list[date], list[date]]:
         """What the configuration must say so that year `y` is the official calendar given as its

@@ -55,6 +55,8 @@ _BREAK_TABLE = str.maketrans(_BREAKS)
 def one_line(s: str) -> str:
     """A one-line field (a name, a city, an address, a subject) inside a longer text: its line breaks
     shown as escapes, never obeyed — a field cannot forge a line of a message or a consultation."""
+    if s.isprintable():  # every break is a control or separator character: none here (checked in C)
+        return s
     return s.translate(_BREAK_TABLE) if any(ch in s for ch in _BREAKS) else s
 
 

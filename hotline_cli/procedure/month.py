@@ -88,8 +88,11 @@ class DeadlineRow:
         self.promise_days: dict[int, int] = _EMPTY  # made on the first day counted: most rows have none
         self.close_days: dict[int, int] = _EMPTY
 
-    def add(self, d: Mapping[str, Any], sign: int = 1) -> None:
-        count(self.n, 0, d, sign)
+    def add(self, d: Mapping[str, Any], sign: int = 1, vec: list[tuple[int, int]] | None = None) -> None:
+        """A case's deadline facts `d` (`vec`: their `vector`, when the caller has it already)."""
+        n = self.n
+        for i, v in vector(d) if vec is None else vec:
+            n[i] += sign * v
         days = d.get("promise_days")
         if days is not None:
             if self.promise_days is _EMPTY:
@@ -119,20 +122,32 @@ class DeadlineRow:
         return rates(self.n, self.promise_days, self.close_days)
 
 
-def count(n: list[int], at: int, d: Mapping[str, Any], sign: int = 1) -> None:
+def count(n: list[int], at: int, d: Mapping[str, Any], sign: int = 1,
+          vec: list[tuple[int, int]] | None = None) -> None:
     """A case's deadline facts into the counters n[at:at + len(FIELDS)] (a person's row holds them too)."""
+    for i, v in vector(d) if vec is None else vec:
+        n[at + i] += sign * v
+
+
+# the counters read as they are from a case's deadline facts: (index in FIELDS, key)
+_AS_IS = ((3, "engineer_cycles"), (4, "engineer_in_time"), (5, "engineer_pending"), (6, "re_requests_due"),
+          (7, "re_requests_on_time"), (8, "delay_calls_due"), (9, "delay_calls_on_time"))
+
+
+def vector(d: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """A case's deadline facts as the counters they add to: (index in FIELDS, how much), the
+    non-zero ones only (most are zero). Worked out once per case, added to each of its rows."""
+    out = []
     p = d.get("client_promise")
     if p is not None:
-        n[at + _PROMISE[p]] += sign
-    n[at + 3] += sign * d.get("engineer_cycles", 0)
-    n[at + 4] += sign * d.get("engineer_in_time", 0)
-    n[at + 5] += sign * d.get("engineer_pending", 0)
-    n[at + 6] += sign * d.get("re_requests_due", 0)
-    n[at + 7] += sign * d.get("re_requests_on_time", 0)
-    n[at + 8] += sign * d.get("delay_calls_due", 0)
-    n[at + 9] += sign * d.get("delay_calls_on_time", 0)
+        out.append((_PROMISE[p], 1))
+    for i, key in _AS_IS:
+        v = d.get(key, 0)
+        if v:
+            out.append((i, v))
     if d.get("days_to_close") is not None:
-        n[at + 10] += sign
+        out.append((10, 1))
+    return out
 
 
 def rates(n: list[int], promise_days: Mapping[int, int] = _EMPTY,
@@ -186,16 +201,18 @@ class Deadlines:
             row = self.rows[key] = DeadlineRow()
         return row
 
-    def add(self, facts: Mapping[str, Any], sign: int = 1) -> None:
+    def add(self, facts: Mapping[str, Any], sign: int = 1, vec: list[tuple[int, int]] | None = None) -> None:
         d = facts.get("deadlines")
         if not d:
             return
-        self._row(("all",)).add(d, sign)
-        self._row(("week", facts.get("week"))).add(d, sign)
+        if vec is None:
+            vec = vector(d)
+        self._row(("all",)).add(d, sign, vec)
+        self._row(("week", facts.get("week"))).add(d, sign, vec)
         month = facts.get("month")
-        self._row(("month", month)).add(d, sign)
+        self._row(("month", month)).add(d, sign, vec)
         for expert in facts.get("experts") or (None,):
-            self._row(("expert", expert)).add(d, sign)
+            self._row(("expert", expert)).add(d, sign, vec)
 
     def merge(self, other: Deadlines) -> None:
         for key, row in other.rows.items():

@@ -52,7 +52,7 @@ def day_of(e: Event) -> date:
 class Events:
     """A case's events indexed once by type; each list in time order."""
 
-    __slots__ = ("_by",)
+    __slots__ = ("_by", "_types")
 
     def __init__(self, events: tuple[Event, ...]):
         by: dict[str, list[Event]] = {}
@@ -63,9 +63,16 @@ class Events:
             else:
                 lst.append(e)
         self._by = by
+        self._types: frozenset[str] | None = None
 
     def of(self, type_: str) -> list[Event] | tuple[Event, ...]:
         return self._by.get(type_, _NONE)
+
+    def types(self) -> frozenset[str]:
+        """The types of events the case has."""
+        if self._types is None:
+            self._types = frozenset(self._by)
+        return self._types
 
     def has(self, type_: str) -> bool:
         return type_ in self._by

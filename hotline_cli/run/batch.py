@@ -156,7 +156,9 @@ def _process(p: Plan, tally: Tally, sink: Any, pipe: PipeGuard) -> None:
     if p.jobs > 1:
         from hotline_cli.run.pool import chunks_parallel
 
-        chunks = chunks_parallel(sources.read_blocks(p.names, p.encoding), p.job, p.jobs)
+        # each worker reads its own byte ranges of a named file: this process only finds where lines end
+        chunks = chunks_parallel(sources.read_blocks(p.names, p.encoding, size=RANGE_BYTES, ranged=True), p.job,
+                                 p.jobs)
         for chunk in tally.watch_chunks(chunks, progress):
             pipe.run(sink.write_block, chunk.data, chunk.fragments)
         return
@@ -202,6 +204,9 @@ def _report(p: Plan, s: Any, drill: Any) -> None:
 
 
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+# a worker's piece of a named JSON Lines file: about 700 cases. Bigger pieces cost the parent less
+# (one merge of the summary each, 0.4 ms) and keep at most 2 × workers pieces' results in memory
+RANGE_BYTES = 1024 * 1024
 
 
 class PipeGuard:

@@ -44,13 +44,30 @@ def _worker_init(job: Job, parent: int) -> None:
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
     tune_gc()
-    pipeline = _WORKER["pipeline"] = Pipeline(job)
+    pipeline = _WORKER.get("pipeline")
+    if pipeline is None:  # not forked from a parent that built it (the spawn start method)
+        pipeline = _WORKER["pipeline"] = Pipeline(job)
     pipeline.lines = True
     _WORKER["command"] = job.command
 
 
-def _worker_chunk(item: Block | list[Any]) -> Chunk:
-    """Process a Block (whole lines of a file, split here) or a list of records."""
+def _inherited(job: Job) -> None:
+    """Build the workers' pipeline here, before they fork: the calendar of the judged year and the
+    year before (holidays' import and its first year, ~60 ms) is then built once for every worker."""
+    pipeline = _WORKER["pipeline"] = Pipeline(job)
+    if job.today is not None:
+        from hotline_cli.procedure.calendar import CalendarError
+
+        for year in (job.today.year - 1, job.today.year):
+            try:
+                pipeline.ctx.calendar.year(year)
+            except CalendarError:  # outside the calendar's years: each case says so
+                pass
+
+
+def _worker_chunk(seq: int, item: Block | list[Any]) -> Chunk:
+    """Process the `seq`-th piece of the input: a Block (whole lines of a file, read and split
+    here) or a list of records."""
     pipeline = _WORKER["pipeline"]
     records: Iterable[Record]
     if isinstance(item, Block):
@@ -58,6 +75,8 @@ def _worker_chunk(item: Block | list[Any]) -> Chunk:
     else:
         records = (Record(x[0], raw=x[1], encoding=x[2]) if type(x) is tuple else x for x in item)
     counts = Counts(_WORKER["command"])
+    if counts.summary is not None:
+        counts.summary.position = seq << 32  # the piece's place in the input (ties among the worst cases)
     frags, error_lines = [], []
     for frag, m in pipeline.many(records, staged=True):
         frags.append(frag)
@@ -102,13 +121,15 @@ def chunks_parallel(items: Iterable[Record | Block], job: Job, jobs: int, chunk_
     first = list(itertools.islice(work, jobs))  # no more workers than pieces of work: one block, one worker
     jobs = max(1, min(jobs, len(first)))
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    if ctx is not None:
+        _inherited(job)
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
                                   initargs=(job, os.getpid()))
     pending: deque[cf.Future[Chunk]] = deque()
     finished = False
     try:
-        for item in itertools.chain(first, work):
-            pending.append(pool.submit(_worker_chunk, item))
+        for seq, item in enumerate(itertools.chain(first, work)):
+            pending.append(pool.submit(_worker_chunk, seq, item))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
