@@ -9,6 +9,7 @@ histories, about 1 % broken records), then measures in one run, for each N:
       each run right after a baseline run (the machine's noise hits both alike);
       the median of the runs, and each run's own ratio;
   (c) the audit's peak memory (max RSS of the process);
+  (g) for the largest size, `--jobs 1` against the default (every core), interleaved;
 then once:
   (d) the median wall time of a one-case `hotline triage` next to `python3 -c pass`;
   (e) where the time goes: the CPU per case of each stage, in one process, reading the
@@ -352,6 +353,15 @@ def main() -> int:
         print(f"(b) hotline audit --format jsonl: {aud:7.2f} s  ({n / aud:,.0f} cases/s), exit {rc}")
         print(f"    ratio audit / baseline:     {aud / base:7.2f}x   (target ≤ 3x; run by run: {each})")
         print(f"(c) audit peak memory:          {rss:7.1f} MB  ({n} cases)")
+        if n == sizes[-1] and not args.jobs and (os.cpu_count() or 1) > 1:
+            # (g) what the workers buy: one process against the default (every core), interleaved
+            one_runs, all_runs = [], []
+            for _ in range(args.runs):
+                one_runs.append(run_measured(audit + ["--jobs", "1"])[0])
+                all_runs.append(run_measured(audit)[0])
+            one, every = statistics.median(one_runs), statistics.median(all_runs)
+            print(f"(g) --jobs 1: {one:.2f} s; the default (up to {os.cpu_count()} workers): {every:.2f} s: "
+                  f"{one / every:.2f}x faster  (target ≥ 1.6x on 2 idle cores)")
         if n != sizes[-1] and not args.keep:
             os.unlink(export)
 

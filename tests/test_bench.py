@@ -1,5 +1,6 @@
 """The benchmark script runs with one command and prints what the audit issue asks for."""
 
+import os
 import re
 import subprocess
 import sys
@@ -33,6 +34,9 @@ def test_bench_prints_figures_ratios_and_stages(tmp_path):
     assert len(ratios) == 2 and all(float(x) > 1 for r in ratios for x in r)  # one line per size
     assert re.search(r"export: 300 cases.*\n(.*\n){4}export: 400 cases", out)
     assert re.search(r"\(c\) audit peak memory:\s+[\d.]+ MB", out)
+    if (os.cpu_count() or 1) > 1:  # what the workers buy, for the largest size only
+        assert len(re.findall(r"\(g\) --jobs 1: [\d.]+ s; the default \(up to \d+ workers\): [\d.]+ s: "
+                              r"[\d.]+x faster", out)) == 1
     assert re.search(r"hotline triage \(one case\):\s+[\d.]+ ms", out)
     stages = re.findall(r"^    (read|validate|build|decide|render)\b.*?\s([\d.]+)\s+([\d.]+)$", out, re.M)
     assert [s[0] for s in stages] == ["read", "validate", "build", "decide", "render"]

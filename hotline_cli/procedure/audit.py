@@ -693,7 +693,7 @@ class Summary:
 
     def merge(self, other: Summary) -> None:
         """Add another part's counts (a worker process's share of the batch)."""
-        for item in other.worst:  # its order among the whole run's cases is its worker's: ties may differ
+        for item in other.worst:  # each keyed by its place in the whole input (`position`): the same as one process
             self._keep(item)
         self.read += other.read
         self.repeated += other.repeated
