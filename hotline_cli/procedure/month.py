@@ -52,13 +52,19 @@ def deadline_facts(j: Journey, spoken: bool) -> dict[str, Any]:
         promise = "pending" if p.status in PENDING else ("met" if p.status == "met" else "missed")
         if p.stopped is not None:
             promise_days = j.cal.between(p.start, p.stopped)
-    clocks = [cy.clock for cy in j.cycles]
-    silences = len(j.silences)
+    cycles = j.cycles
+    in_time = pending = 0
+    for cy in cycles:
+        status = cy.clock.status
+        if status == "met":
+            in_time += 1
+        elif status in PENDING:
+            pending += 1
+    silences = len(j.silences) if cycles else 0
     closed = j.events.first("closed")
     return {
         "client_promise": promise, "promise_days": promise_days,
-        "engineer_cycles": len(clocks), "engineer_in_time": sum(c.status == "met" for c in clocks),
-        "engineer_pending": sum(c.status in PENDING for c in clocks),
+        "engineer_cycles": len(cycles), "engineer_in_time": in_time, "engineer_pending": pending,
         "re_requests_due": silences,
         "re_requests_on_time": silences - len(unfollowed(j, "re_request")) if silences else 0,
         "delay_calls_due": silences if spoken else 0,
