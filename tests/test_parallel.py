@@ -162,3 +162,24 @@ def test_sink_blocks_write_what_fragments_write():
             out.flush()
             got = out.getvalue().encode("utf-8") if isinstance(out, io.StringIO) else out.buffer.getvalue()
             assert got == expected, (fmt, type(out))
+
+
+def test_a_folder_of_many_files_keeps_one_open_per_worker(tmp_path):
+    """Workers read their blocks by offset, file after file: each keeps one file open, so that a
+    folder of 200 files audits under a limit of 64 open files as it does in one process."""
+    import resource
+
+    d = tmp_path / "many"
+    d.mkdir()
+    case = (FIXTURES / "cases" / "r2_fault_gone.json").read_text(encoding="utf-8").replace("\n", " ")
+    for k in range(200):
+        (d / f"{k:03d}.jsonl").write_text(case.replace('"case_id": "', f'"case_id": "{k}-') + "\n", encoding="utf-8")
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+
+    runs = [subprocess.run([sys.executable, "-m", "hotline_cli", "audit", str(d), "--today", "2025-11-20",
+                            "--format", "jsonl", "--jobs", jobs], capture_output=True, text=True, cwd=ROOT,
+                           preexec_fn=limited) for jobs in ("1", "2")]
+    assert runs[0].stderr == runs[1].stderr == ""
+    assert runs[0].stdout == runs[1].stdout and runs[0].stdout.count("\n") == 200

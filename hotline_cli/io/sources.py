@@ -218,20 +218,29 @@ class Block:
     offset: int = 0
     length: int = 0  # > 0: the bytes are the file's [offset, offset + length), not in `data`
 
-    def bytes(self) -> bytes:
+    def read(self) -> bytes:
         """The block's bytes: carried, or read from the file (a worker's own read)."""
         if not self.length:
             return self.data
-        fd = _RANGE_FILES.get(self.name)
-        if fd is None:
-            fd = _RANGE_FILES[self.name] = os.open(self.name, os.O_RDONLY)
-        data = os.pread(fd, self.length, self.offset)
+        data = os.pread(_ranged_file(self.name), self.length, self.offset)
         if len(data) != self.length:
             raise OSError("файл изменился во время проверки (стал короче)")
         return data
 
 
-_RANGE_FILES: dict[str, int] = {}  # a worker's open files, by name: each read by offset
+_RANGED: list[tuple[str, int]] = []  # the file a worker reads blocks of, open: (name, descriptor)
+
+
+def _ranged_file(name: str) -> int:
+    """The open descriptor of the file whose blocks a worker reads: one at a time (blocks come in
+    input order, file after file), so that a folder of 10 000 files never holds 10 000 open."""
+    if _RANGED and _RANGED[0][0] == name:
+        return _RANGED[0][1]
+    fd = os.open(name, os.O_RDONLY)
+    if _RANGED:
+        os.close(_RANGED.pop()[1])
+    _RANGED.append((name, fd))
+    return fd
 
 
 MAX_SKIP = 1024 * 1024 * 1024  # past this much of one endless line, the rest of the input is given up
@@ -251,6 +260,10 @@ def _skip_line(fh: IO[bytes]) -> bool:
 
 def _blocks(name: str, fh: IO[bytes], encoding: str, size: int, ranged: bool = False) -> Iterator[Record | Block]:
     """`ranged`: each block as where its bytes are in the file, not the bytes."""
+
+    def block(first: int, data: bytes, start: int) -> Block:
+        return Block(name, first, b"", encoding, start, len(data)) if ranged else Block(name, first, data, encoding)
+
     line = 1
     any_text = False
     while True:
@@ -264,8 +277,7 @@ def _blocks(name: str, fh: IO[bytes], encoding: str, size: int, ranged: bool = F
             if not data.endswith(b"\n") and len(data) - cut >= MAX_RECORD:  # …unless the line never ends
                 head = data[:cut]
                 if head:
-                    yield Block(name, line, b"", encoding, start, len(head)) if ranged else Block(name, line, head,
-                                                                                                  encoding)
+                    yield block(line, head, start)
                     line += head.count(b"\n")
                 yield Record(f"{name}:{line}", error=RecordError("", LONG_LINE))
                 any_text = True
@@ -277,7 +289,7 @@ def _blocks(name: str, fh: IO[bytes], encoding: str, size: int, ranged: bool = F
         if not any_text:
             text = data[3:] if line == 1 and data.startswith(b"\xef\xbb\xbf") else data
             any_text = bool(text) and not text.isspace()
-        yield Block(name, line, b"", encoding, start, len(data)) if ranged else Block(name, line, data, encoding)
+        yield block(line, data, start)
         line += data.count(b"\n")
     if not any_text:
         yield Record(name, error=RecordError("", EMPTY_FILE))
@@ -287,7 +299,7 @@ def block_records(block: Block) -> Iterator[Record]:
     """The records of a block: the lines of `_read_lines`, numbered as in the file."""
     name, encoding = block.name, block.encoding
     try:
-        data = block.bytes()
+        data = block.read()
     except OSError as e:
         yield Record(f"{name}:{block.first_line}", error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
         return

@@ -102,24 +102,12 @@ class Journey:
         return self.closure.rests_on_answer(fb)
 
     @property
-    def demands(self) -> bool:
-        return self.closure.demands
-
-    @property
     def post_closure_claims(self) -> list[Event]:
         return self.closure.post_closure_claims
 
     @property
-    def repeat_with_demands(self) -> bool:
-        return self.closure.repeat_with_demands
-
-    @property
     def legal(self) -> list[LegalTerm]:
         return self.closure.legal
-
-    @property
-    def stage2_start(self) -> date:
-        return self.hpcc.engineer_request_from
 
     # ------------------------------------------------------------------ the expert stage
 

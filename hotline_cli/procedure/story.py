@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
-from hotline_cli.procedure.case import Event, Request
+from hotline_cli.procedure.case import Event
 from hotline_cli.procedure.terms import Clock
 
 _NONE: tuple[Event, ...] = ()
@@ -128,16 +128,6 @@ class Step(NamedTuple):
     feedback: Event | None = None  # the feedback that counts (stage 4)
     claim: Event | None = None  # the claim after closure (stage 6)
     answer: Event | None = None  # the engineer answer to feed back (stage 3)
-
-
-@dataclass(frozen=True, slots=True)
-class ExpertStage:
-    """The expert stage of a journey: about its disputed request, expected by the situation
-    or already under way in the events."""
-
-    disputed: Request
-    expected: bool  # the situation leads there
-    under_way: bool  # the events show it
 
 
 @dataclass(frozen=True, slots=True)
