@@ -708,8 +708,8 @@ class Summary:
         self.waivers_used |= other.waivers_used
         for dimension, theirs in other.by.items():
             mine = self.by.setdefault(dimension, {})
-            for key, row in theirs.items():
-                cur = mine.setdefault(key, [0, 0, 0])
+            for label, row in theirs.items():  # a label of any type (a situation is a number): not `key`'s str
+                cur = mine.setdefault(label, [0, 0, 0])
                 for i in range(3):
                     cur[i] += row[i]
         self.deadlines.merge(other.deadlines)
