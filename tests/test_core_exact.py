@@ -320,3 +320,26 @@ def test_a_due_date_in_a_provisional_year_is_warned_about(hl, tmp_path):
     [r] = hl("followup", path, "--format", "jsonl", "--today", "2027-12-30").jsonl()
     assert [w for w in r["warnings"] if w.startswith("календарь")] == [
         "календарь 2028 года предварительный: постановления о переносе выходных нет, сроки могут сдвинуться"]
+
+
+def test_an_integer_written_with_a_point_is_said_as_an_integer(hl, tmp_path):
+    """JSON Schema's integer admits 3.0: the operator reads «3 АСЦ», never «3.0 АСЦ»."""
+    case = json.loads((FIXTURES / "journeys" / "call_situation1.json").read_text(encoding="utf-8"))
+    case["city"]["asc_count"] = 3.0
+    path = tmp_path / "point.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    [r] = hl("triage", path, "--format", "jsonl", "--today", "2025-11-05").jsonl()
+    assert r["facts"]["asc_count"] == 3 and type(r["facts"]["asc_count"]) is int
+    assert "в городе Казань 3 АСЦ — ситуация 1" in r["why"]
+
+
+def test_agreed_repair_days_written_with_a_point_are_days(hl, tmp_path):
+    """A repair agreed in writing for 20.0 days (an integer to JSON Schema): 20 days from the claim
+    of 12.11.2025 end on 02.12.2025, a Tuesday — said «20 дн. по соглашению»."""
+    case = json.loads((FIXTURES / "journeys" / "claim_after_closure.json").read_text(encoding="utf-8"))
+    case["events"][-1].update(demand="repair", agreed_days=20.0)
+    path = tmp_path / "repair.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    [r] = hl("followup", path, "--format", "jsonl", "--today", "2025-11-20").jsonl()
+    [term] = r["legal"]
+    assert (term["term"], term["due"]) == ("20 дн. по соглашению", "2025-12-02")

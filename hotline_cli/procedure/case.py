@@ -64,6 +64,12 @@ def _one(v: Any) -> Any:
     return one_line(v) if isinstance(v, str) else v
 
 
+def whole(v: Any) -> Any:
+    """A JSON integer as the int it is: JSON Schema's integer admits 3.0, which would be said
+    «3.0 АСЦ» (and a compiled core holds an int there)."""
+    return int(v) if type(v) is float and v.is_integer() else v
+
+
 class Event(NamedTuple):
     pos: int  # position in the export's array (for messages and stable order)
     type: str
@@ -214,7 +220,7 @@ def build_case(d: dict[str, Any]) -> Case:
         d["case_id"], parse_stamp(d["opened_at"], tz, "/opened_at"), d["channel"],
         one_line(client["name"]), _one(client.get("phone")), _one(client.get("email")),
         product["category"], _one(product.get("model")), product.get("price"),
-        one_line(city["name"]), city.get("asc_count"), tzname,
+        one_line(city["name"]), whole(city.get("asc_count")), tzname,
         req, True if fp is None else fp,
         tuple(dict.fromkeys(intents)) if intents else (), bool(d.get("demands_stated")),
         hotline, tuple(events), d.get("consultation"), disputed_request(req),

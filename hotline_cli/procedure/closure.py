@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
-from hotline_cli.procedure.case import Case, Event
+from hotline_cli.procedure.case import Case, Event, whole
 from hotline_cli.procedure.contact import FirstContact
 from hotline_cli.procedure.story import Due, Events, Step, at_of, once
 from hotline_cli.procedure.terms import OPEN, PENALTY_RATE, LegalTerm, add_months, legal_rule, penalty_basis, status_of
@@ -105,7 +105,7 @@ class Closure:
         for claim in self.events.of("claim"):
             demand = claim.get("demand")
             rule = legal_rule(demand, bool(claim.get("quality_check")), bool(claim.get("no_stock")),
-                              claim.get("agreed_days"))
+                              whole(claim.get("agreed_days")))
             start = claim.at.day
             end = add_months(start, rule.n) if rule.unit == "months" else start + timedelta(rule.n)
             due = civil.roll_forward(end)  # art. 191/192 + art. 193
