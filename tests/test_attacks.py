@@ -180,20 +180,27 @@ def _orphans(marker: str) -> list[int]:
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)])
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_signal_mid_run_keeps_the_old_output_and_leaves_no_orphan(tmp_path, sig, code, jobs):
+    """The cases come through a named pipe this test holds open: the run is mid-way when the signal
+    comes, however fast it reads (not a race against a big file)."""
     line = json.dumps(CASE, ensure_ascii=False)
     src = tmp_path / "in.jsonl"
-    src.write_text((line + "\n") * 60000, encoding="utf-8")
+    os.mkfifo(src)
+    writer = os.open(src, os.O_RDWR)  # a writer from the start: the run waits for more cases
     out = tmp_path / "report.jsonl"
     out.write_text("old report\n", encoding="utf-8")
-    proc = subprocess.Popen([str(ENTRY), "audit", str(src), "--today", "2025-11-20", "--format", "jsonl",
-                             "--jobs", jobs, "-o", str(out)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline and not list(tmp_path.glob(".hotline-*.tmp")):
-        time.sleep(0.05)
-    time.sleep(0.5)
-    assert proc.poll() is None, "the run ended before the signal"
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
+    try:
+        proc = subprocess.Popen([str(ENTRY), "audit", str(src), "--today", "2025-11-20", "--format", "jsonl",
+                                 "--jobs", jobs, "-o", str(out)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        os.write(writer, ((line + "\n") * 3000).encode())
+        deadline = time.time() + 60
+        while time.time() < deadline and not list(tmp_path.glob(".hotline-*.tmp")):
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert proc.poll() is None, "the run ended before the signal"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        os.close(writer)
     assert proc.returncode == code, err.decode()
     assert b"Traceback" not in err
     assert out.read_text(encoding="utf-8") == "old report\n"

@@ -145,22 +145,32 @@ def test_a_workbook_on_a_full_disk_is_one_line_and_leaves_nothing(here):
 
 
 def test_an_interrupted_workbook_leaves_no_rows_in_clear(here):
+    """SIGTERM while the workbook's rows are being written: the cases come through a named pipe
+    that this test holds open, so the run is still reading when the signal comes, however fast
+    it is (a compiled core finished 20 000 cases before a signal sent on seeing its temporaries)."""
     import signal
     import time
 
     tmp = here / "tmp"
     tmp.mkdir()
-    big = here / "big.jsonl"
-    big.write_text((here / "good4.jsonl").read_text(encoding="utf-8") * 5000, encoding="utf-8")
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", TMPDIR=str(tmp))
-    proc = subprocess.Popen(["hotline", "audit", str(big), "--today", "2025-11-20", "--format", "xlsx",
-                             "-o", str(here / "out.xlsx")], cwd=here, env=env, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(tmp.iterdir()) and not any(here.glob(".hotline-*")):
-        time.sleep(0.05)  # wait for the run to be writing rows (its temporaries exist)
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=60)
-    assert proc.returncode == 143
+    fifo = here / "cases.jsonl"
+    os.mkfifo(fifo)
+    writer = os.open(fifo, os.O_RDWR)  # a writer from the start: the run's reads wait for more
+    try:
+        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", TMPDIR=str(tmp))
+        proc = subprocess.Popen(["hotline", "audit", str(fifo), "--today", "2025-11-20", "--format", "xlsx",
+                                 "--jobs", "1", "-o", str(here / "out.xlsx")], cwd=here, env=env,
+                                stderr=subprocess.PIPE)
+        os.write(writer, (here / "good4.jsonl").read_bytes() * 250)  # 1 000 cases, then nothing more
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(tmp.iterdir()):
+            time.sleep(0.05)  # wait for the rows to be written in clear (XlsxWriter's temporary files)
+        assert any(tmp.iterdir()) and proc.poll() is None  # writing rows, and waiting for more cases
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        os.close(writer)
+    assert proc.returncode == 143, proc.stderr.read().decode()
     assert list(tmp.iterdir()) == [] and not list(here.glob(".hotline-*")) and not (here / "out.xlsx").exists()
 
 
