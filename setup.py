@@ -6,15 +6,16 @@ lazily computed values in the instance's dictionary, which mypyc's classes do no
 output is the same either way: CI runs the whole suite on both builds (tools/compiled-suite).
 """
 
+import glob
 import os
 import sys
 
 from setuptools import setup
 
-# the core's modules mypyc compiles: all of procedure/ but the journey's parts (journey, story,
-# contact, hpcc, cycles, closure)
-COMPILED = ["__init__", "agenda", "audit", "calendar", "calendar_data", "case", "cities", "escalate", "followup",
-            "intake", "logbook", "month", "sentences", "settings", "summarize", "terms", "texts", "triage"]
+# the journey's parts stay Python: mypyc compiles every other module of the core
+INTERPRETED = {"journey", "story", "contact", "hpcc", "cycles", "closure"}
+COMPILED = sorted(p for p in glob.glob("hotline_cli/procedure/*.py")
+                  if os.path.splitext(os.path.basename(p))[0] not in INTERPRETED)
 
 ext_modules = []
 if os.environ.get("HOTLINE_MYPYC") == "1":
@@ -25,6 +26,6 @@ if os.environ.get("HOTLINE_MYPYC") == "1":
         if "egg_info" not in sys.argv:
             sys.exit("HOTLINE_MYPYC=1: the compiled core needs mypy (pip installs it for the build)")
     else:
-        ext_modules = mypycify([f"hotline_cli/procedure/{m}.py" for m in COMPILED], opt_level="3")
+        ext_modules = mypycify(COMPILED, opt_level="3")
 
 setup(ext_modules=ext_modules)
