@@ -37,6 +37,18 @@ NAMED = [
  ("hpcc.py", "due=cal.add(sent.at.day, 1))", "due=cal.add(sent.at.day, 2))"),
  ("escalate.py", "text[0].upper() + text[1:]", "text[0].upper() + text[2:]"),
  ("journey.py", "            years.update(d.year for d in (c.start, c.due) if d)", "            pass"),
+ # survivors of the run after the speed work (seed 1), each behaviour-changing
+ ("audit.py", "j.case.asc_count is None and comment", "j.case.asc_count is not None and comment"),
+ ("audit.py", 'elif stage == "2" or stage == "3":', 'elif stage == "2" or stage != "3":'),
+ ("audit.py", "(self.first is None or first < self.first)", "(self.first is None or first >= self.first)"),
+ ("audit.py", '"compliant": r[1], "findings": r[2]} for _, r in items[shown:]]',
+  '"compliant": r[0], "findings": r[2]} for _, r in items[shown:]]'),
+ ("audit.py", "                    cur[2] += row[2]", "                    pass"),
+ ("audit.py", "if r == role and row[0] and (only is None", "if r == role and row[1] and (only is None"),
+ ("month.py", "key=lambda kv: (kv[0] is None, str(kv[0])))", "key=lambda kv: (kv[0] is not None, str(kv[0])))"),
+ ("journey.py", '(" …" if len(uncounted) > 3 else "")', '(" …" if len(uncounted) > 4 else "")'),
+ ("triage.py", "    v.internal = EXPERT_INTERNAL\n    _need_phone(case, v)\n\n\ndef _non_warranty",
+  "    v.internal = EXPERT_INTERNAL\n\n\ndef _non_warranty"),
 ]
 
 

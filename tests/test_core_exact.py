@@ -343,3 +343,93 @@ def test_agreed_repair_days_written_with_a_point_are_days(hl, tmp_path):
     [r] = hl("followup", path, "--format", "jsonl", "--today", "2025-11-20").jsonl()
     [term] = r["legal"]
     assert (term["term"], term["due"]) == ("20 дн. по соглашению", "2025-12-02")
+
+
+# ------------------------------------------------------------------ the survivors of the run after the speed work
+
+NAUMEN_COMMENT = ("Клиент не согласен с заключением по заявке. Отчета от АСЦ на момент звонка нет, второй АСЦ в "
+                  "городе отсутствует")
+
+
+def test_the_air_conditioner_may_keep_the_usual_naumen_comment_only_while_the_ascs_are_uncounted(hl, tmp_path):
+    """HL106 for an air conditioner with the usual comment: no finding while the number of ASCs is
+    unknown (either wording may be true); with two ASCs known, the usual wording is false: a finding."""
+    case = json.loads((FIXTURES / "audit" / "HL106_hit.json").read_text(encoding="utf-8"))
+    case["product"]["category"] = "air_conditioner"
+    case["hotline"]["naumen_request"]["comment"] = NAUMEN_COMMENT
+    codes = {}
+    for count in (None, 2):
+        case["city"]["asc_count"] = count
+        path = tmp_path / f"ac-{count}.json"
+        path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+        [r] = hl("audit", path, "--today", "2025-11-20", "--format", "jsonl").jsonl()
+        codes[count] = "HL106" in [f["code"] for f in r["findings"]]
+    assert codes == {None: False, 2: True}
+
+
+def test_an_experts_errors_count_the_final_consultations_too():
+    """HL3xx (the final consultation) is the expert's stage: its error counts against the expert."""
+    s = Summary()
+    s.add(None, (("HL301", "error"),), 2, _facts("Казань", "Ким", "Орлова"), ("C1", "f:1"))
+    s.add(None, (("HL101", "error"),), 2, _facts("Казань", "Ким", "Орлова"), ("C2", "f:2"))
+    assert s.people[("expert", "Орлова", "2025-11")][:4] == [2, 1, 1, 1]  # cases, compliant, findings, errors
+    assert s.people[("operator", "Ким", "2025-11")][:4] == [2, 1, 1, 1]
+
+
+def test_the_period_of_merged_parts_is_their_earliest_and_latest_day():
+    a, b = Summary(), Summary()
+    a.add(None, (), 2, dict(_facts("Казань", "Ким", None), opened="2025-11-10"), ("A", "f:1"))
+    b.add(None, (), 2, dict(_facts("Казань", "Ким", None), opened="2025-11-03"), ("B", "f:2"))
+    b.add(None, (), 2, dict(_facts("Казань", "Ким", None), opened="2025-11-20"), ("C", "f:3"))
+    a.merge(b)
+    assert (a.first, a.last) == ("2025-11-03", "2025-11-20")
+
+
+def test_others_and_people_add_up_their_own_counts():
+    """«прочие» adds up cases, compliant cases and findings apart; a person's two months add up
+    to their row; a person whose every case has an error still has a scorecard."""
+    s = Summary()
+    rows = [("А", "error", "2025-10"), ("А", "error", "2025-11"), ("Б", None, "2025-11"), ("В", "error", "2025-11"),
+            ("В", None, "2025-11")]
+    for i, (city, sev, mon) in enumerate(rows):
+        findings = (("HL205", "error"), ("HL207", "warning")) if sev else ()
+        s.add(None, findings, 2, _facts(city, "Ким", "Зайцев" if city == "А" else "Орлова", month_=mon),
+              (f"C{i}", f"f:{i}"))
+    data = s.as_dict(shown=1)
+    assert [(r["key"], r["cases"], r["compliant"], r["findings"]) for r in data["by_city"]] == [
+        ("А", 2, 0, 4), (None, 3, 2, 2)]
+    assert [(r["key"], r["cases"], r["compliant"], r["findings"]) for r in s.as_dict()["by_expert"]] == [
+        ("Зайцев", 2, 0, 4), ("Орлова", 3, 2, 2)]
+    assert [c["key"] for c in s.scorecards("expert")] == ["Зайцев", "Орлова"]
+
+
+def test_deadline_rows_of_nobody_come_last():
+    s = Summary()
+    d = {"client_promise": "met", "promise_days": 2}
+    for i, expert in enumerate([None, "Яковлева", "Абрамов"]):
+        s.add(None, (), 2, _facts("Казань", "Ким", expert, deadlines=d), (f"C{i}", f"f:{i}"))
+    assert [k for k, _ in s.deadlines.scope("expert")] == ["Абрамов", "Яковлева", None]
+
+
+def test_four_feedbacks_without_an_answer_list_three_days_and_the_count(hl, tmp_path):
+    path = _journey_fixture(tmp_path, "call_situation3.json", events=[
+        {"type": "expert_call", "at": "2025-10-31T10:00:00+03:00"},
+        {"type": "engineer_request", "at": "2025-10-31T11:00:00+03:00", "to": "e@x.ru"},
+        *[{"type": "feedback_call", "at": f"2025-11-{d:02d}T10:00:00+03:00", "outcome": "accepted"}
+          for d in (5, 6, 7, 10)]])
+    [r] = hl("followup", path, "--format", "jsonl", "--today", "2025-11-11").jsonl()
+    assert ("обратная связь клиенту 05.11.2025, 06.11.2025, 07.11.2025 … (4 раз) дана без ответа ответственного "
+            "инженера (ответ АСЦ решением не является): не учитывается") in r["warnings"]
+
+
+def test_a_paid_repair_case_without_the_clients_phone_asks_for_it(hl, tmp_path):
+    """Situation 4 sends the client to the site form with the phone of the request: with no phone in
+    the case, the operator is told to ask for it."""
+    case = json.loads((FIXTURES / "cases" / "r4_two_requests.json").read_text(encoding="utf-8"))
+    case["client"].pop("phone", None)
+    path = tmp_path / "no-phone.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    [r] = hl("triage", path, "--format", "jsonl", "--today", "2025-11-20").jsonl()
+    assert r["situation"] == 4
+    assert {"field": "/client/phone", "message": "номер телефона клиента не указан: уточнить номер, который "
+            "использовался при оформлении заявки (он нужен в запросе через сайт)"} in r["missing"]
