@@ -8,6 +8,7 @@ mapped, or a case lacks a required fact — the incomplete case is still written
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -113,8 +114,6 @@ def command(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path: str
     report = execute(list(usedesk), list(tables), mapping, settings.hpcc_manager, encoding)
     try:
         with open_output(output, binary=True) as out:
-            import sys
-
             target: Any = out if output else sys.stdout.buffer
             for chunk in render(report.cases(today), fmt):
                 target.write(chunk)

@@ -4,6 +4,7 @@ what is due shown — the same journey every command reads."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -131,8 +132,6 @@ def command(path: str, event: str | None, at: str | None, by: str | None, given:
     """`hotline log`: the event named in Russian or by code (a typo is asked about on a terminal,
     `ask(question)`), the options as given (`given`: outcome and demand in words), then the run
     and what it shows."""
-    import sys
-
     from hotline_cli.io import screen
     from hotline_cli.procedure.case import zone
     from hotline_cli.run.shell import BadArgument, Problem, Usage, load_settings, screen_width, write_stdout
