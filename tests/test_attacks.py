@@ -551,3 +551,17 @@ def test_masking_never_backtracks():
         mask_text(body, ("Петрова",))
         # a hang guard, not a speed goal (benchmarks/ has those): a regex that backtracked took 11.6 s
         assert time.perf_counter() - t < 10.0, body[:10]
+
+
+
+@pytest.mark.parametrize("args", [["rules", "--format", "jsonl"], ["workdays", "year", "2026", "--format", "csv"]])
+def test_a_closed_pipe_ends_any_command_quietly_with_0(args):
+    """The reader of a command that is not a batch (the rule book, the calendar) goes away at once:
+    the command class ends it quietly, status 0, as every batch command."""
+    import os as _os
+
+    r, w = _os.pipe()
+    _os.close(r)  # the reader is gone before the first byte
+    p = subprocess.run([str(ENTRY), *args], stdout=w, stderr=subprocess.PIPE)
+    _os.close(w)
+    assert p.returncode == 0 and p.stderr == b"", p.stderr.decode()

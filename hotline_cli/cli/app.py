@@ -104,11 +104,7 @@ def cli(ctx: click.Context) -> None:
 # ------------------------------------------------------------------ commands
 
 def _run(command: str, *args: Any, **kw: Any) -> NoReturn:
-    try:
-        code = run_batch(command, *args, **dict(kw, version=__version__))
-    except BrokenPipeError:
-        raise PipeClosed() from None
-    sys.exit(code)
+    sys.exit(run_batch(command, *args, **dict(kw, version=__version__)))
 
 
 @cli.command(context_settings=CONTEXT, epilog=INPUT_HELP, short_help="ситуация, что делать и говорить оператору")
@@ -243,8 +239,6 @@ def new_case(source: str | None, output: str | None, case_id: str | None, channe
                                 screen_width(), operator, force)
     except conversation.IntakeError as e:
         raise Problem(str(e)) from None
-    except BrokenPipeError:
-        raise PipeClosed() from None
     sys.exit(code)
 
 

@@ -99,6 +99,8 @@ class Command(RussianHelp, click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # the reader went away: end quietly (Click itself would say nothing and exit 1)
+            raise shell.PipeClosed() from None
         except shell.BadArgument as e:  # a run's problems (run.shell): said as Click says them, status 2
             raise click.BadParameter(str(e), ctx=ctx, param_hint=e.hint) from None
         except shell.Usage as e:

@@ -96,7 +96,7 @@ def command(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path: str
     standard error, then the summary; the exit status (2 when a record was not read)."""
     from hotline_cli.imports.mapping import MappingError, load_mapping
     from hotline_cli.io.sources import check_encoding
-    from hotline_cli.run.shell import PipeClosed, Problem, Usage, guard_outputs, load_settings, open_output, say
+    from hotline_cli.run.shell import Problem, Usage, guard_outputs, load_settings, open_output, say
 
     if not usedesk and not tables:
         raise Usage("укажите выгрузки: --usedesk ФАЙЛ и/или --table ФАЙЛ")
@@ -112,13 +112,10 @@ def command(usedesk: tuple[str, ...], tables: tuple[str, ...], mapping_path: str
     settings = load_settings(config_path)
     guard_outputs({"--output": output}, [*usedesk, *tables, *([mapping_path] if mapping_path else [])])
     report = execute(list(usedesk), list(tables), mapping, settings.hpcc_manager, encoding)
-    try:
-        with open_output(output, binary=True) as out:
-            target: Any = out if output else sys.stdout.buffer
-            for chunk in render(report.cases(today), fmt):
-                target.write(chunk)
-    except BrokenPipeError:
-        raise PipeClosed() from None
+    with open_output(output, binary=True) as out:
+        target: Any = out if output else sys.stdout.buffer
+        for chunk in render(report.cases(today), fmt):
+            target.write(chunk)
     for line in report.lines:
         say(f"hotline: {line}")
     say(report.summary())

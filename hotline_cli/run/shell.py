@@ -49,16 +49,11 @@ def say(line: str) -> None:
         pass
 
 
-def write_stdout(text: str | bytes) -> None:
-    """Write to standard output and flush; a reader gone away ends the run quietly."""
-    try:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise PipeClosed() from None
+def write_stdout(text: str) -> None:
+    """Write to standard output now (a reader gone away: BrokenPipeError, which the command ends
+    quietly)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def quiet_stdout() -> None:

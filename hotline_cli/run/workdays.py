@@ -13,7 +13,6 @@ from hotline_cli.run.shell import (
     EXIT_OK,
     MACHINE_FORMATS,
     BadArgument,
-    PipeClosed,
     Problem,
     guard_outputs,
     load_settings,
@@ -41,17 +40,14 @@ def _print_one(result: dict[str, Any], fmt: str, output: str | None) -> None:
     from hotline_cli.io import writers
     from hotline_cli.io.views import workdays_view
 
-    try:
-        with open_output(output, utf8=fmt in MACHINE_FORMATS) as out:
-            if fmt in ("json", "jsonl"):  # the contract: one object for workdays, never an array
-                out.write(writers.dumps(result) + "\n")
-                return
-            view = workdays_view(result)
-            sink = writers.Sink(out, fmt, view, screen_width())
-            sink.write(writers.fragment(result, fmt, view, screen_width()))
-            sink.close()
-    except BrokenPipeError:
-        raise PipeClosed() from None
+    with open_output(output, utf8=fmt in MACHINE_FORMATS) as out:
+        if fmt in ("json", "jsonl"):  # the contract: one object for workdays, never an array
+            out.write(writers.dumps(result) + "\n")
+            return
+        view = workdays_view(result)
+        sink = writers.Sink(out, fmt, view, screen_width())
+        sink.write(writers.fragment(result, fmt, view, screen_width()))
+        sink.close()
 
 
 def add(start: date, n: int, fmt: str, config_path: str | None, output: str | None) -> None:
@@ -114,9 +110,6 @@ def import_year(path: str, config_path: str | None, output: str | None) -> int:
              "non_working = [" + ", ".join(f'"{d.isoformat()}"' for d in sorted(keep_off + non_working)) + "]",
              "[calendar.decrees]"]
     lines += [f'"{y}" = "{t}"' for y, t in sorted(decrees.items())]
-    try:
-        with open_output(output) as out:
-            out.write("\n".join(lines) + "\n")
-    except BrokenPipeError:
-        raise PipeClosed() from None
+    with open_output(output) as out:
+        out.write("\n".join(lines) + "\n")
     return EXIT_OK
