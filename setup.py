@@ -1,9 +1,10 @@
 """The build: pure Python, unless HOTLINE_MYPYC=1 asks for the compiled core.
 
 `HOTLINE_MYPYC=1 pip install .` (a C compiler and Python's headers needed)
-compiles the procedure's modules with mypyc; the journey's parts stay Python (they keep their
-lazily computed values in the instance's dictionary, which mypyc's classes do not have). The
-output is the same either way: CI runs the whole suite on both builds (tools/compiled-suite).
+compiles every module of the procedure with mypyc (the journey's parts as Python classes with
+compiled methods: `story.python_class`, their lazily computed values live in the instance's
+dictionary, which mypyc's own classes do not have). The output is the same either way: CI runs
+the whole suite on both builds (tools/compiled-suite).
 """
 
 import glob
@@ -12,10 +13,7 @@ import sys
 
 from setuptools import setup
 
-# the journey's parts stay Python: mypyc compiles every other module of the core
-INTERPRETED = {"journey", "story", "contact", "hpcc", "cycles", "closure"}
-COMPILED = sorted(p for p in glob.glob("hotline_cli/procedure/*.py")
-                  if os.path.splitext(os.path.basename(p))[0] not in INTERPRETED)
+COMPILED = sorted(glob.glob("hotline_cli/procedure/*.py"))  # every module of the core
 
 ext_modules = []
 if os.environ.get("HOTLINE_MYPYC") == "1":

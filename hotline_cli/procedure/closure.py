@@ -11,10 +11,11 @@ from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
 from hotline_cli.procedure.case import Case, Event, whole
 from hotline_cli.procedure.contact import FirstContact
-from hotline_cli.procedure.story import Due, Events, Step, at_of, once
+from hotline_cli.procedure.story import Due, Events, Step, at_of, once, python_class
 from hotline_cli.procedure.terms import OPEN, PENALTY_RATE, LegalTerm, add_months, legal_rule, penalty_basis, status_of
 
 
+@python_class
 class Closure:
     def __init__(self, case: Case, events: Events, contact: FirstContact, as_of: date,
                  calendar: ProductionCalendar):

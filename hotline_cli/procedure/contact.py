@@ -6,10 +6,11 @@ contact that opened it (audit: only the requests that existed then).
 from __future__ import annotations
 
 from hotline_cli.procedure.case import Case, Request, disputed_request
-from hotline_cli.procedure.story import Events, once
+from hotline_cli.procedure.story import Events, once, python_class
 from hotline_cli.procedure.triage import Decision, classify, facts_of
 
 
+@python_class
 class FirstContact:
     def __init__(self, case: Case, events: Events):
         self.case = case

@@ -10,10 +10,11 @@ from datetime import date
 
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
-from hotline_cli.procedure.story import Cycle, Due, Events, Step, at_of, day_of, once
+from hotline_cli.procedure.story import Cycle, Due, Events, Step, at_of, day_of, once, python_class
 from hotline_cli.procedure.terms import ENGINEER_DAYS, OPEN, PROMISE_DAYS, Clock, status_of
 
 
+@python_class
 class EngineerCycles:
     def __init__(self, events: Events, as_of: date, calendar: ProductionCalendar, email_flow: bool):
         self.events = events

@@ -10,9 +10,10 @@ from datetime import date
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
 from hotline_cli.procedure.case import Case, Request
-from hotline_cli.procedure.story import Due, Events, Step, once
+from hotline_cli.procedure.story import Due, Events, Step, once, python_class
 
 
+@python_class
 class HpccStage:
     def __init__(self, case: Case, events: Events, calendar: ProductionCalendar, email_flow: bool):
         self.case = case

@@ -26,7 +26,7 @@ from hotline_cli.procedure.closure import Closure
 from hotline_cli.procedure.contact import FirstContact
 from hotline_cli.procedure.cycles import EngineerCycles
 from hotline_cli.procedure.hpcc import HpccStage
-from hotline_cli.procedure.story import Cycle, Due, Events, Step, once
+from hotline_cli.procedure.story import Cycle, Due, Events, Step, once, python_class
 from hotline_cli.procedure.terms import Clock, LegalTerm
 from hotline_cli.procedure.triage import Decision
 
@@ -49,6 +49,7 @@ class ExpertStage:
     under_way: bool  # the events show it
 
 
+@python_class
 class Journey:
     def __init__(self, case: Case, as_of: date, calendar: ProductionCalendar):
         self.case = case

@@ -26,7 +26,11 @@ class once(Generic[T]):
 
     def __init__(self, fn: Callable[[Any], T]):
         self.fn = fn
-        self.name = fn.__name__
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # named by the class, not by `fn`: a method compiled by mypyc has no __name__
+        self.name = name
 
     @overload
     def __get__(self, obj: None, cls: Any) -> once[T]: ...
@@ -39,6 +43,13 @@ class once(Generic[T]):
             return self
         value = obj.__dict__[self.name] = self.fn(obj)
         return value
+
+
+def python_class(cls: type[T]) -> type[T]:
+    """A class that keeps its instance dictionary (its `once` values live there). Nothing at run
+    time; the compiled core's builder (mypyc) keeps a decorated class a Python class and
+    compiles its methods."""
+    return cls
 
 
 def at_of(e: Event) -> datetime:
