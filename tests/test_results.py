@@ -52,3 +52,17 @@ def test_the_schemas_say_what_they_forbid(hl):
     [r] = hl("audit", FIXTURES / "audit" / "HL205_hit.json", "--format", "jsonl", "--today", "2025-11-20").jsonl()
     r["findings"][0]["severity"] = "fatal"
     assert list(v.iter_errors(r))
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("a\x7fb", b'"a\\u007fb"'),  # DEL alone
+    ("a\x85b", b'"a\\u0085b"'),  # a C1 control alone (NEL)
+    ("a\x9bb", b'"a\\u009bb"'),  # the terminal's CSI
+    ("a\u2028b\u2029", b'"a\\u2028b\\u2029"'),  # the line and paragraph separators alone
+    ("«ё» — №\u00a0\u2027\u202a", '"«ё» — №\u00a0\u2027\u202a"'.encode()),  # their neighbours stay as they are
+])
+def test_unsafe_characters_are_escaped_each_alone(text, written):
+    from hotline_cli.io import writers
+
+    assert writers.dumps_bytes(text) == written
+    assert writers.jsonl_block([writers.jsonl_line(text), writers.jsonl_line("x")]) == written + b'\n"x"\n'
