@@ -121,6 +121,28 @@ def test_a_bare_date_stays_a_string():
     assert data is not None and data["opened_at"] == "2025-11-12"
 
 
+@pytest.mark.parametrize("where", ["opened_at", "requests", "events"])
+@pytest.mark.parametrize("stamp", ["2025-11-12T9:05", "12.11.2025", "2025-11-12T09:05:00+3", "2025-11-12 ",
+                                   "2025-11-12T09:05:00.1234567", "x2025-11-12"])
+def test_a_timestamp_outside_the_pattern_is_not_proven_anywhere(where, stamp):
+    """The timestamps' pattern is searched by the fast path itself, each distinct text once: a
+    text outside it is never proven, wherever it stands, even right after valid ones were seen."""
+    case = seed()
+    case["requests"] = [dict(case["requests"][0], created_at="2025-10-01")] if case["requests"] else []
+    case["events"] = [{"type": "expert_call", "at": "2025-11-13T10:00:00+03:00"}]
+    assert FAST(line(case)) is not None  # these texts are now remembered as matched
+    if where == "opened_at":
+        case["opened_at"] = stamp
+    elif where == "requests":
+        case["requests"] = [dict(SEEDS[0]["requests"][0] if SEEDS[0]["requests"] else {"number": "1",
+                                                                                      "type": "repair"},
+                                 created_at=stamp)]
+    else:
+        case["events"].append({"type": "expert_call", "at": stamp})
+    assert FAST(line(case)) is None, (where, stamp)
+    assert_same(line(case))
+
+
 def test_a_condition_of_the_schema_is_checked():
     """A feedback call without its outcome is invalid by the schema's if/then: not proven."""
     case = seed()
