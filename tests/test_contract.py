@@ -28,6 +28,41 @@ def test_compiled_validator_agrees_on_arbitrary_values(value):
     assert FAST(value) == FULL.is_valid(value)
 
 
+def _explained_by_jsonschema_alone(case):
+    """contract.explain as it was: jsonschema over the whole record."""
+    from unittest import mock
+
+    import hotline_cli.io.contract as contract
+
+    with mock.patch.object(contract, "_iter_errors", lambda data, name: FULL.iter_errors(data)):
+        return contract.explain(case)
+
+
+@settings(max_examples=200)
+@given(mutated_cases(VALID, changes=(1, 4)))
+def test_an_invalid_record_is_explained_as_jsonschema_explains_the_whole_record(case):
+    """jsonschema is shown only the top-level properties the compiled check finds invalid: the same
+    problems, in the same order, as when it walks the whole record."""
+    from hotline_cli.io.contract import explain
+
+    if FAST(case):
+        return
+    assert explain(case) == _explained_by_jsonschema_alone(case)
+
+
+def test_the_pruned_explanation_keeps_every_kind_of_problem():
+    from hotline_cli.io.contract import explain
+
+    case = json.loads(json.dumps(VALID[0]))
+    del case["case_id"]  # the root's own keyword: required
+    case["channel"] = "phone"  # a top-level value
+    case["city"]["asc_count"] = -1  # inside an object
+    case["events"] = [{"type": "feedback_call", "at": "2025-13-01"}]  # the pattern, the if/then of an item
+    got = explain(case)
+    assert got == _explained_by_jsonschema_alone(case)
+    assert [e["path"] for e in got] == ["/case_id", "/channel", "/city/asc_count", "/events/0/outcome"]
+
+
 def test_fixtures_are_valid():
     for case in VALID:
         assert FAST(case) and FULL.is_valid(case)

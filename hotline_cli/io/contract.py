@@ -88,11 +88,10 @@ def explain(data: Any, name: str = "case.schema.json") -> list[dict[str, str]]:
     MAX_LISTED, then one more entry that says how many more there are (counted up to MAX_SEEN)."""
     import itertools
 
-    validator = _full_validator(name)
     out: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
     try:
-        found = list(itertools.islice(validator.iter_errors(data), MAX_SEEN + 1))
+        found = list(itertools.islice(_iter_errors(data, name), MAX_SEEN + 1))
         errors = sorted(found[:MAX_SEEN], key=lambda e: [str(p) for p in e.absolute_path])
     except RecursionError:
         return [{"path": "", "message": "слишком глубокая вложенность JSON"}]
@@ -109,6 +108,39 @@ def explain(data: Any, name: str = "case.schema.json") -> list[dict[str, str]]:
         out.append({"path": "", "message": (f"и ещё {more} ошибок" if len(found) <= MAX_SEEN
                                             else f"и ещё не меньше {more} ошибок: запись исправлять целиком")})
     return out
+
+
+# the root keywords jsonschema may be left to check alone: the others could tie one property to another
+_ROOT_ALONE = {"$schema", "$id", "title", "description", "$comment", "default", "examples", "x-expected", "type",
+               "required", "properties", "$defs"}
+
+
+@cache
+def _property_validators(name: str) -> dict[str, Callable[[Any], bool]] | None:
+    """Each top-level property's compiled check, or None when the schema's root is not made of
+    independent properties (then jsonschema reads the whole record)."""
+    from hotline_cli.io.schema_compiler import Unsupported, compile_properties
+
+    schema = load_schema(name)
+    if not set(schema) <= _ROOT_ALONE:
+        return None
+    try:
+        return compile_properties(schema)
+    except Unsupported:
+        return None
+
+
+def _iter_errors(data: Any, name: str) -> Iterator[Any]:
+    """jsonschema's errors for the record, in jsonschema's order: a property the compiled check finds
+    valid has none, so jsonschema is shown only the others (a tenth of the time for a record with one
+    bad field: jsonschema's 0.4 ms went to walking the valid requests and events)."""
+    validator = _full_validator(name)
+    checks = _property_validators(name)
+    if checks is None or not isinstance(data, dict):
+        return validator.iter_errors(data)  # type: ignore[no-any-return]
+    schema = load_schema(name)
+    properties = {k: sub for k, sub in schema.get("properties", {}).items() if k in data and not checks[k](data[k])}
+    return validator.evolve(schema=dict(schema, properties=properties)).iter_errors(data)  # type: ignore[no-any-return]
 
 
 def _leaves(err: Any) -> Iterator[Any]:

@@ -226,9 +226,26 @@ class _Compiler:
 def compile_schema(schema: dict[str, Any]) -> Callable[[Any], bool]:
     """A function data -> bool, equivalent to the schema for the supported keywords."""
     c = _Compiler(schema)
-    source = c.compile()
-    namespace = dict(c.consts)
-    namespace["_MISSING"] = object()
-    exec(compile(source, "<compiled schema>", "exec"), namespace)
-    root: Callable[[Any], bool] = namespace["_root"]  # type: ignore[assignment]  # made by the exec above
+    c.compile()
+    root: Callable[[Any], bool] = _namespace(c)["_root"]
     return root
+
+
+def compile_properties(schema: dict[str, Any]) -> dict[str, Callable[[Any], bool]]:
+    """Each property of the schema's root object as its own function value -> bool (the same
+    compiler, the same $defs): which parts of an invalid record hold its problems."""
+    c = _Compiler(schema)
+    names = {}
+    for key, sub in schema.get("properties", {}).items():
+        names[key] = c.sub_function(sub)
+    c.compile()
+    functions = _namespace(c)
+    return {key: functions[name] for key, name in names.items()}
+
+
+def _namespace(c: _Compiler) -> dict[str, Any]:
+    """The compiled functions (and their constants), by name."""
+    namespace: dict[str, Any] = dict(c.consts)
+    namespace["_MISSING"] = object()
+    exec(compile("\n".join(c.lines), "<compiled schema>", "exec"), namespace)
+    return namespace
