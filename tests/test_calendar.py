@@ -142,3 +142,41 @@ def test_overrides_add_a_decree():
 def test_out_of_range_year():
     with pytest.raises(CalendarError):
         CAL.is_working(date(1999, 1, 1))
+
+
+_RUSSIA = """
+import json, sys
+{preload}
+import holidays
+from hotline_cli.procedure.calendar import ProductionCalendar
+ru = holidays.country_holidays("RU", years=range(2019, 2031), language="ru")
+cal = ProductionCalendar()
+days = [d.isoformat() for y in range(2019, 2031) for d in sorted(cal.year(y).non_working_weekdays)]
+print(json.dumps([sorted((d.isoformat(), n) for d, n in ru.items()), days, "holidays.countries" in sys.modules]))
+"""
+
+
+def test_the_russian_calendar_loaded_alone_is_the_library_s_own():
+    """io/holidays_ru loads holidays' Russian module without the other countries: the same
+    holidays, names and working days as the library's usual import, and the other countries unloaded."""
+    import subprocess
+    import sys
+
+    def run(preload):
+        out = subprocess.run([sys.executable, "-c", _RUSSIA.format(preload=preload)], capture_output=True,
+                             text=True, check=True).stdout
+        return json.loads(out)
+
+    alone = run("from hotline_cli.io.holidays_ru import load_russia_alone\nload_russia_alone()")
+    usual = run("")
+    assert alone[:2] == usual[:2] and len(alone[0]) > 100
+    assert alone[2] is False and usual[2] is True
+
+
+def test_the_calendar_calls_its_preload_once_before_the_first_year():
+    calls = []
+    cal = ProductionCalendar(preload=lambda: calls.append(1))
+    assert calls == []  # nothing asked yet: nothing loaded
+    cal.add(date(2025, 10, 31), 3)
+    cal.civil().add(date(2024, 3, 1), 1)
+    assert calls == [1]

@@ -14,6 +14,7 @@ come from its working-day API (`is_working_day`). On top of it, in order:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -66,9 +67,12 @@ class ProductionCalendar:
     """The production calendar. `civil=True`: the calendar of civil-law terms (Civil Code
     art. 193) — the same, less the President's non-working days of 2020–2021 (calendar_data)."""
 
-    def __init__(self, overrides: Overrides | None = None, civil: bool = False):
+    def __init__(self, overrides: Overrides | None = None, civil: bool = False,
+                 preload: Callable[[], None] | None = None):
         self.overrides = overrides or Overrides()
         self.is_civil = civil
+        # called once before the library is first asked for a year (the shell's cheaper way to load it)
+        self.preload = preload
         self._years: dict[int, Year] = {}
         self._counts: dict[int, tuple[int, list[int]]] = {}  # a year's first ordinal, working days to each day
         self._added: dict[tuple[date, int], date] = {}  # add() memo: a batch asks the same days again
@@ -77,7 +81,7 @@ class ProductionCalendar:
     def civil(self) -> ProductionCalendar:
         """The calendar for the law's terms (consumer-rights terms end on its working days)."""
         if self._civil is None:
-            self._civil = ProductionCalendar(self.overrides, civil=True)
+            self._civil = ProductionCalendar(self.overrides, civil=True, preload=self.preload)
         return self._civil
 
     # ------------------------------------------------------------------ days
@@ -169,6 +173,9 @@ class ProductionCalendar:
     def _build(self, y: int) -> Year:
         if not MIN_YEAR <= y <= MAX_YEAR:
             raise CalendarError(f"год {y} вне поддерживаемого диапазона {MIN_YEAR}–{MAX_YEAR}")
+        if self.preload is not None:
+            self.preload()
+            self.preload = None
         import holidays  # the calendar's one third-party import, paid only when a date is asked
 
         ru = holidays.country_holidays("RU", years=y, language="ru")

@@ -44,9 +44,10 @@ class Context:
     @property
     def calendar(self) -> ProductionCalendar:
         if self._calendar is None:
+            from hotline_cli.io.holidays_ru import load_russia_alone
             from hotline_cli.procedure.calendar import ProductionCalendar
 
-            self._calendar = ProductionCalendar(self.settings.calendar)
+            self._calendar = ProductionCalendar(self.settings.calendar, preload=load_russia_alone)
         return self._calendar
 
 

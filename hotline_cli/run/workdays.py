@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from hotline_cli.io.holidays_ru import load_russia_alone
 from hotline_cli.procedure.calendar import CalendarError, ProductionCalendar
 from hotline_cli.run.shell import (
     EXIT_OK,
@@ -25,7 +26,7 @@ T = TypeVar("T")
 
 
 def _calendar(config_path: str | None) -> ProductionCalendar:
-    return ProductionCalendar(load_settings(config_path).calendar)
+    return ProductionCalendar(load_settings(config_path).calendar, preload=load_russia_alone)
 
 
 def _asked(fn: Callable[[], T]) -> T:
@@ -88,7 +89,7 @@ def import_year(path: str, config_path: str | None, output: str | None) -> int:
     except CalendarFileError as e:
         raise Problem(str(e)) from None
     settings = load_settings(config_path)
-    cal = ProductionCalendar(settings.calendar)
+    cal = ProductionCalendar(settings.calendar, preload=load_russia_alone)
     info = _asked(lambda: cal.year(official.year))
     working, non_working = cal.overrides_for(official.year, official.off, official.working_weekends)
     if not info.provisional:
