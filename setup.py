@@ -1,7 +1,8 @@
 """The build: pure Python, unless HOTLINE_MYPYC=1 asks for the compiled core.
 
 `HOTLINE_MYPYC=1 pip install .` (a C compiler and Python's headers needed)
-compiles every module of the procedure with mypyc (the journey's parts as Python classes with
+compiles every module of the procedure, the pipeline and the fast path's reader with mypyc
+(the journey's parts as Python classes with
 compiled methods: `story.python_class`, their lazily computed values live in the instance's
 dictionary, which mypyc's own classes do not have). The output is the same either way: CI runs
 the whole suite on both builds (tools/compiled-suite).
@@ -13,7 +14,8 @@ import sys
 
 from setuptools import setup
 
-COMPILED = sorted(glob.glob("hotline_cli/procedure/*.py"))  # every module of the core
+# every module of the core, and the pipeline that runs it record by record (with the fast path's reader)
+COMPILED = sorted(glob.glob("hotline_cli/procedure/*.py")) + ["hotline_cli/run/pipeline.py", "hotline_cli/io/fast.py"]
 
 ext_modules = []
 if os.environ.get("HOTLINE_MYPYC") == "1":

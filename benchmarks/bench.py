@@ -225,7 +225,7 @@ def stages(export: str, n: int) -> None:
         the audit itself (whole-sample stages would keep every case alive at once)."""
         clock = time.process_time
         spent = [0.0] * 5
-        counts = batch.Counts("audit")
+        counts = batch.Counts.of("audit")
         for start in range(0, len(lines), batch.STAGE):
             part = lines[start:start + batch.STAGE]
             t0 = clock()

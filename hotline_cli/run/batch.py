@@ -306,7 +306,7 @@ class Tally:
     def __init__(self, command: str, echo: bool = True):
         from hotline_cli.run.pipeline import Counts
 
-        self.counts = Counts(command)
+        self.counts = Counts.of(command)
         self.drill: Any = None  # run.month.Drill: the cases' lines for the report's drill-down
         self.shown = False
         self.echo = echo  # bad records' lines on stderr (not when the text on the same terminal says them)

@@ -58,7 +58,7 @@ def previous(path: str, job: Job, encoding: str = "utf-8") -> dict[str, Any]:
             data = None
         if isinstance(data, dict) and isinstance(data.get("rules"), list) and "compliance_rate" in data:
             return data
-    counts = Counts("audit")
+    counts = Counts.of("audit")
     quiet = replace(job, fmt="none", options=dict(job.options, drill=False))
     for _frag, m in Pipeline(quiet).many(sources.read_raw([path], encoding), staged=True):
         counts.add(m)

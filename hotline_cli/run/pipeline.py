@@ -20,6 +20,7 @@ from hotline_cli.procedure.calendar import CalendarError
 from hotline_cli.procedure.case import Case, ModelError, build_case
 from hotline_cli.procedure.journey import Journey
 from hotline_cli.procedure.settings import DEFAULT, Settings
+from hotline_cli.procedure.story import python_class
 from hotline_cli.run.commands import COMMANDS, Command, Context
 
 Result = dict[str, Any]
@@ -120,6 +121,7 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 50, 100)
 
 
+@python_class  # a subclass of str: a Python class in the compiled build too
 class InputProblem(str):
     """The stderr line of an input that holds no record at all (a missing file, an empty folder):
     counted as an unread input, not as a record read."""
@@ -266,21 +268,23 @@ def fragments(records: Iterable[Record], job: Job, post: Callable[[Result], Resu
     return Pipeline(job, post).many(records, staged)
 
 
+@dataclass(slots=True)
 class Counts:
     """What the shell reports of a run, folded from the results' metas: records, bad
     records, whether an error-level finding exists, the command's summary (audit).
-    Mergeable, so that each worker process folds its own share."""
+    Mergeable, so that each worker process folds its own share (`of`: a command's fresh one)."""
 
-    __slots__ = ("read", "unread", "errors", "findings_error", "summary", "drill")
+    read: int = 0
+    unread: int = 0  # inputs that hold no record (a missing file, an empty folder)
+    errors: int = 0
+    findings_error: bool = False
+    summary: Any = None
+    drill: list[bytes] = field(default_factory=list)  # the cases' drill-down lines, until the shell writes them away
 
-    def __init__(self, command: str):
-        self.read = 0
-        self.unread = 0  # inputs that hold no record (a missing file, an empty folder)
-        self.errors = 0
-        self.findings_error = False
+    @classmethod
+    def of(cls, command: str) -> Counts:
         factory = COMMANDS[command].summary
-        self.summary = factory() if factory is not None else None
-        self.drill: list[bytes] = []  # the cases' drill-down lines, until the shell writes them away
+        return cls(summary=factory() if factory is not None else None)
 
     def add(self, m: tuple[Any, ...]) -> str | None:
         """Count one result; its stderr line, if it is an error."""

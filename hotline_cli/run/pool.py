@@ -74,7 +74,7 @@ def _worker_chunk(seq: int, item: Block | list[Any]) -> Chunk:
         records = block_records(item)
     else:
         records = (Record(x[0], raw=x[1], encoding=x[2]) if type(x) is tuple else x for x in item)
-    counts = Counts(_WORKER["command"])
+    counts = Counts.of(_WORKER["command"])
     if counts.summary is not None:
         counts.summary.position = seq << 32  # the piece's place in the input (ties among the worst cases)
     frags, error_lines = [], []
