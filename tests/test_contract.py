@@ -92,3 +92,30 @@ def test_validate_reports_every_problem_with_a_pointer(make_case):
     err = validate(c)
     assert err.path == "/channel"
     assert [d["path"] for d in err.details] == ["/client/name"]
+
+
+def test_a_missing_key_and_values_outside_their_lists_are_said_without_jsonschema():
+    """The commonest problems — a key missing, a value not in its list — are said as jsonschema says
+    them, without importing it (32 ms); anything else still goes to jsonschema."""
+    import subprocess
+    import sys
+
+    case = json.loads(json.dumps(VALID[0]))
+    del case["case_id"]
+    del case["requests"]
+    case["channel"] = "phone"
+    case["schema_version"] = 7
+    from hotline_cli.io.contract import explain
+
+    got = explain(case)
+    assert got == _explained_by_jsonschema_alone(case)
+    assert [e["path"] for e in got] == ["/case_id", "/requests", "/channel", "/schema_version"]
+    assert got[2]["message"] == ('значение "phone" не допускается; ожидается одно из: call, site_form, email; '
+                                 'возможно, имелось в виду «call»')
+    code = ("import json, sys\nfrom hotline_cli.io.contract import validate\n"
+            f"e = validate(json.loads({json.dumps(json.dumps(case))}))\n"
+            "print(e.path, 'jsonschema' in sys.modules)\n"
+            "case = json.loads(" + repr(json.dumps(dict(case, case_id=""))) + ")\n"
+            "validate(case)\nprint('jsonschema' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["/case_id", "False", "True"]  # an empty case_id (minLength) is jsonschema's to say
