@@ -20,9 +20,12 @@ def test_parallel_output_equals_serial(tmp_path):
     # each copy its own case ids: no case is given twice (the older copy would leave the summary)
     copies = ["\n".join(line.replace('"case_id": "', f'"case_id": "{k}-') for line in lines) for k in range(60)]
     big.write_text("\n".join(copies) + "\n", encoding="utf-8")
-    from hotline_cli.run.batch import RANGE_BYTES
+    from hotline_cli.io.sources import read_blocks
+    from hotline_cli.run.batch import RANGE_BYTES, RANGE_SHARE, RANGE_SMALLEST
 
-    assert big.stat().st_size > 2 * RANGE_BYTES  # the workers read three pieces at least
+    pieces = list(read_blocks([str(big)], size=RANGE_BYTES, ranged=True, share=RANGE_SHARE * 2,
+                              smallest=RANGE_SMALLEST))
+    assert len(pieces) >= 3 and len({p.length for p in pieces}) >= 3  # the two workers read pieces of sizes
     for fmt in ("jsonl", "text", "csv", "json", "statistics"):
         how = ["--statistics", "--format", "json"] if fmt == "statistics" else ["--format", fmt]
         one = _run("audit", big, "--today", "2025-11-20", *how, "--jobs", "1")
@@ -183,3 +186,20 @@ def test_a_folder_of_many_files_keeps_one_open_per_worker(tmp_path):
                            preexec_fn=limited) for jobs in ("1", "2")]
     assert runs[0].stderr == runs[1].stderr == ""
     assert runs[0].stdout == runs[1].stdout and runs[0].stdout.count("\n") == 200
+
+
+def test_pieces_are_large_first_and_small_at_the_end(tmp_path):
+    """A worker's piece is 1/share of what is left of the file, between `smallest` and `size`: worked
+    out by hand for a file of 100 lines of 1 000 bytes (100 000 bytes), size 16 000, smallest 4 000,
+    share 4 — a piece ends at the end of the line its bytes reach into."""
+    from hotline_cli.io.sources import read_blocks
+
+    p = tmp_path / "lines.jsonl"
+    p.write_bytes((b"x" * 999 + b"\n") * 100)
+    pieces = list(read_blocks([str(p)], size=16_000, ranged=True, share=4, smallest=4_000))
+    # left 100 000 → 16 000 (capped); 84 000 → 16 000; 68 000 → 16 000; 52 000 → 13 000; 39 000 → 9 750,
+    # read to the line's end: 10 000; 29 000 → 7 250 → 8 000; 21 000 → 5 250 → 6 000; 15 000 → 4 000
+    # (the smallest); 11 000 → 4 000; 7 000 → 4 000; 3 000 left → 3 000
+    assert [b.length for b in pieces] == [16_000, 16_000, 16_000, 13_000, 10_000, 8_000, 6_000, 4_000, 4_000,
+                                          4_000, 3_000]
+    assert [b.first_line for b in pieces] == [1, 17, 33, 49, 62, 72, 80, 86, 90, 94, 98]

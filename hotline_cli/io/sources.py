@@ -171,12 +171,16 @@ def read_raw(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | 
 
 
 def read_blocks(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes] | None = None,
-                size: int = 1 << 18, ranged: bool = False) -> Iterator[Record | Block]:
+                size: int = 1 << 18, ranged: bool = False, share: int = 0,
+                smallest: int = 1 << 18) -> Iterator[Record | Block]:
     """`read_raw` for worker processes: a `.jsonl` file comes as blocks of whole lines,
     read in bulk and split by whoever processes them (`block_records`); any other input
     as its records. The same records in the same order either way. `ranged`: a block of a
     regular file names its bytes (offset, length) instead of carrying them — this process
-    reads only to find where lines end and to number them."""
+    reads only to find where lines end and to number them. `share` (ranged): a block is
+    1/share of what is left of the file, between `smallest` and `size` bytes — large pieces
+    first (each piece costs its workers and the parent a summary), small ones at the end (the
+    workers finish together)."""
     for name, problem in expand_inputs(inputs):
         if problem or name == STDIN or os.path.splitext(name)[1].lower() != ".jsonl" or _wide(encoding):
             yield from _read_input(name, problem, encoding, stdin)
@@ -188,7 +192,9 @@ def read_blocks(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes]
             continue
         with fh:
             try:
-                yield from _blocks(name, fh, encoding, size, ranged and stat.S_ISREG(os.fstat(fh.fileno()).st_mode))
+                regular = ranged and stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
+                total = os.fstat(fh.fileno()).st_size if regular and share > 0 else 0
+                yield from _blocks(name, fh, encoding, size, regular, total, share, smallest)
             except OSError as e:
                 yield Record(name, error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
 
@@ -258,8 +264,10 @@ def _skip_line(fh: IO[bytes]) -> bool:
     return False
 
 
-def _blocks(name: str, fh: IO[bytes], encoding: str, size: int, ranged: bool = False) -> Iterator[Record | Block]:
-    """`ranged`: each block as where its bytes are in the file, not the bytes."""
+def _blocks(name: str, fh: IO[bytes], encoding: str, size: int, ranged: bool = False, total: int = 0,
+            share: int = 0, smallest: int = 0) -> Iterator[Record | Block]:
+    """`ranged`: each block as where its bytes are in the file, not the bytes. `total` > 0: the
+    file's size, of whose rest a block takes 1/`share` (between `smallest` and `size`)."""
 
     def block(first: int, data: bytes, start: int) -> Block:
         return Block(name, first, b"", encoding, start, len(data)) if ranged else Block(name, first, data, encoding)
@@ -268,7 +276,7 @@ def _blocks(name: str, fh: IO[bytes], encoding: str, size: int, ranged: bool = F
     any_text = False
     while True:
         start = fh.tell() if ranged else 0
-        data = fh.read(size)
+        data = fh.read(max(smallest, min(size, (total - start) // share)) if total else size)
         if not data:
             break
         if not data.endswith(b"\n"):
