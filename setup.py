@@ -1,11 +1,10 @@
 """The build: pure Python, unless HOTLINE_MYPYC=1 asks for the compiled core.
 
 `HOTLINE_MYPYC=1 pip install .` (a C compiler and Python's headers needed)
-compiles every module of the procedure, the pipeline and the fast path's reader with mypyc
-(the journey's parts as Python classes with
-compiled methods: `story.python_class`, their lazily computed values live in the instance's
-dictionary, which mypyc's own classes do not have). The output is the same either way: CI runs
-the whole suite on both builds (tools/compiled-suite).
+compiles every module of the procedure and the modules that run it record by record with mypyc
+(the journey's parts as Python classes with compiled methods: `story.python_class`, their lazily
+computed values live in the instance's dictionary, which mypyc's own classes do not have). The
+output is the same either way: CI runs the whole suite on both builds (tools/compiled-suite).
 """
 
 import glob
@@ -14,8 +13,11 @@ import sys
 
 from setuptools import setup
 
-# every module of the core, and the pipeline that runs it record by record (with the fast path's reader)
-COMPILED = sorted(glob.glob("hotline_cli/procedure/*.py")) + ["hotline_cli/run/pipeline.py", "hotline_cli/io/fast.py"]
+# every module of the core, and what runs it record by record: the pipeline, the commands' handlers, the
+# workers' loop, the fast path's reader and the writers (io/sources.py stays Python: tests stand in for
+# its file opening, which a compiled module's own calls would not see)
+COMPILED = sorted(glob.glob("hotline_cli/procedure/*.py")) + [
+    f"hotline_cli/{m}.py" for m in ("run/pipeline", "run/commands", "run/pool", "io/fast", "io/writers")]
 
 ext_modules = []
 if os.environ.get("HOTLINE_MYPYC") == "1":

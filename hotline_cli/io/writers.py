@@ -46,7 +46,8 @@ _UNSAFE_BYTES = re.compile(b"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
 # against 0.19 s, measured)
 _C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
 _SEPARATOR_BYTES = re.compile(b"\xe2\x80[\xa8\xa9]")
-_SURROGATES = re.compile("[\ud800-\udfff\ue000\ue001]")  # the stand-ins themselves escaped too: exact
+# the stand-ins themselves escaped too: exact (a surrogate made by chr: mypyc takes none in a literal)
+_SURROGATES = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}\ue000\ue001]")
 _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # a lone surrogate's stand-in while msgspec encodes
 _MARKED = re.compile("\ue000([0-9a-f]{4})\ue001".encode())
 
