@@ -54,6 +54,18 @@ def test_usage_errors_are_russian_and_exit_2():
         assert "Traceback" not in p.stderr and p.stdout == ""
 
 
+def test_a_run_under_a_profiler_still_writes_the_profile(tmp_path):
+    """A finished run skips the interpreter's teardown (os._exit), except under a profiler or a
+    coverage tracer, which write their data at exit."""
+    prof = tmp_path / "run.prof"
+    p = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "hotline_cli", "workdays", "add",
+                        "2025-10-31", "3"], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0 and "06.11.2025" in p.stdout
+    import pstats
+
+    assert pstats.Stats(str(prof)).total_calls > 0
+
+
 def test_python_m_runs_the_cli():
     a = _main("workdays", "add", "2025-10-31", "3", "--format", "json")
     assert a.returncode == 0 and json.loads(a.stdout)["date"] == "2025-11-06"

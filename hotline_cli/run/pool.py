@@ -142,8 +142,19 @@ def chunks_parallel(items: Iterable[Record | Block], job: Job, jobs: int, chunk_
             stop(pool)
 
 
+STOPPED: list[bool] = []  # a pool was stopped early in this process: see `stopped_early`
+
+
+def stopped_early() -> bool:
+    """Whether a pool was stopped before its work was done (a closed pipe, Ctrl-C, an error): its
+    executor's threads may then wait forever on a stopped worker's pipe, and the interpreter's exit
+    handlers join them — the shell then always ends the process with os._exit."""
+    return bool(STOPPED)
+
+
 def stop(pool: Any) -> None:
     """Stop the workers now (the run is over early): cancel what waits, end the processes."""
+    STOPPED.append(True)
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
