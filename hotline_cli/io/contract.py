@@ -110,19 +110,15 @@ def explain(data: Any, name: str = "case.schema.json") -> list[dict[str, str]]:
     return out
 
 
-# the root keywords jsonschema may be left to check alone: the others could tie one property to another
-_ROOT_ALONE = {"$schema", "$id", "title", "description", "$comment", "default", "examples", "x-expected", "type",
-               "required", "properties", "$defs"}
-
-
 @cache
 def _property_validators(name: str) -> dict[str, Callable[[Any], bool]] | None:
     """Each top-level property's compiled check, or None when the schema's root is not made of
     independent properties (then jsonschema reads the whole record)."""
-    from hotline_cli.io.schema_compiler import Unsupported, compile_properties
+    from hotline_cli.io.schema_compiler import ANNOTATIONS, Unsupported, compile_properties
 
     schema = load_schema(name)
-    if not set(schema) <= _ROOT_ALONE:
+    # the root keywords jsonschema may be left to check alone: the others could tie one property to another
+    if not set(schema) <= ANNOTATIONS | {"type", "required", "properties", "$defs"}:
         return None
     try:
         return compile_properties(schema)

@@ -68,8 +68,10 @@ class _Compiler:
             self.pending.append((self.defs[key], self.root["$defs"][key]))
         return self.defs[key]
 
-    def compile(self) -> str:
-        self.function("_root", self.root)
+    def compile(self, root: bool = True) -> str:
+        """The source of `_root` (with `root`) and of every function asked for (`sub_function`)."""
+        if root:
+            self.function("_root", self.root)
         while self.pending:
             name, schema = self.pending.pop()
             self.function(name, schema)
@@ -238,7 +240,7 @@ def compile_properties(schema: dict[str, Any]) -> dict[str, Callable[[Any], bool
     names = {}
     for key, sub in schema.get("properties", {}).items():
         names[key] = c.sub_function(sub)
-    c.compile()
+    c.compile(root=False)
     functions = _namespace(c)
     return {key: functions[name] for key, name in names.items()}
 

@@ -192,8 +192,9 @@ def read_blocks(inputs: Iterable[str], encoding: str = "utf-8", stdin: IO[bytes]
             continue
         with fh:
             try:
-                regular = ranged and stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
-                total = os.fstat(fh.fileno()).st_size if regular and share > 0 else 0
+                st = os.fstat(fh.fileno())
+                regular = ranged and stat.S_ISREG(st.st_mode)
+                total = st.st_size if regular and share > 0 else 0
                 yield from _blocks(name, fh, encoding, size, regular, total, share, smallest)
             except OSError as e:
                 yield Record(name, error=RecordError("", "ошибка чтения файла: " + _os_error_ru(e)))
