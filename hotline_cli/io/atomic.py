@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from typing import IO, Any
 
 # temporary files of this process not yet renamed or removed (for a last-resort cleanup)
@@ -82,6 +81,8 @@ class AtomicFile:
         if st is not None:
             self.mode = stat.S_IMODE(st.st_mode)
         self.target = target
+        import tempfile  # here, not at start-up: every command imports this module (tempfile: 3 ms)
+
         try:
             fd, self.tmp = tempfile.mkstemp(prefix=".hotline-", suffix=".tmp", dir=os.path.dirname(target) or ".")
         except OSError as e:
@@ -158,6 +159,8 @@ SCRATCH: set[str] = set()  # temporary folders of this run (a workbook's rows), 
 def scratch_dir(near: str | None = None) -> str:
     """A private temporary folder, beside `near` when it can be (the output's own folder), else in
     the system's; removed by `drop_scratch` or, whatever ends the run, by `remove_pending`."""
+    import tempfile
+
     for where in ([near] if near else []) + [None]:
         try:
             path = tempfile.mkdtemp(prefix=".hotline-", dir=where)
