@@ -188,16 +188,12 @@ def median_wall(cmd: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
-def stages(export: str, n: int) -> None:
-    """(e) Where the time goes: CPU per case of each stage of the audit, in this process,
-    stage by stage over batches as the audit runs them, next to a plain json.loads of the
-    same lines."""
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+def audit_sample(export: str, n: int) -> tuple[list[bytes], Any]:
+    """The first `n` lines of an export, and the audit's pipeline as a worker runs it (JSON Lines
+    as bytes, escaped once per block; the garbage collector tuned): what (e) and
+    stage_instructions.py measure."""
     from datetime import date
 
-    from hotline_cli.io import sources
-    from hotline_cli.io.records import Record
-    from hotline_cli.io.sources import read_raw
     from hotline_cli.procedure.settings import DEFAULT
     from hotline_cli.run import pipeline as batch
 
@@ -209,8 +205,22 @@ def stages(export: str, n: int) -> None:
                 break
     job = batch.Job("audit", "jsonl", date.fromisoformat(TODAY), DEFAULT, {"select": (), "ignore": ()})
     pipeline = batch.Pipeline(job)
-    pipeline.lines = True  # JSON Lines as the workers write them: bytes, escaped once per block
+    pipeline.lines = True
     batch.tune_gc()
+    return lines, pipeline
+
+
+def stages(export: str, n: int) -> None:
+    """(e) Where the time goes: CPU per case of each stage of the audit, in this process,
+    stage by stage over batches as the audit runs them, next to a plain json.loads of the
+    same lines."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from hotline_cli.io import sources
+    from hotline_cli.io.records import Record
+    from hotline_cli.io.sources import read_raw
+    from hotline_cli.run import pipeline as batch
+
+    lines, pipeline = audit_sample(export, n)
     assert next(iter(read_raw([export])))  # the reader's modules are loaded, as in a real run
 
     def loads():

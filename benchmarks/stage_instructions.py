@@ -18,27 +18,16 @@ EXPORT.jsonl: an export of benchmarks/bench.py (`bench.py --keep DIR` keeps them
 from __future__ import annotations
 
 import sys
-from datetime import date
+
+from bench import audit_sample  # this folder's benchmark: the same sample and pipeline as its (e)
 
 from hotline_cli.io import contract
 from hotline_cli.io.records import Record
-from hotline_cli.procedure.settings import DEFAULT
 from hotline_cli.run import pipeline
-
-STAGES = ("read", "validate", "build", "decide", "render", "count")
 
 
 def main(upto: int, n: int, export: str) -> None:
-    lines = []
-    with open(export, "rb") as fh:
-        for line in fh:
-            lines.append(line.rstrip(b"\n"))
-            if len(lines) >= n:
-                break
-    job = pipeline.Job("audit", "jsonl", date(2025, 12, 15), DEFAULT, {"select": (), "ignore": ()})
-    p = pipeline.Pipeline(job)
-    p.lines = True  # JSON Lines as the workers write them
-    pipeline.tune_gc()
+    lines, p = audit_sample(export, n)
     warm = pipeline.Counts.of("audit")
     for i, raw in enumerate(lines[:200]):  # every lazy import and compile paid before the count
         rec = Record(f"w:{i}", raw=raw)
