@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, NotRequired, Required, TypedDict, Union
+from typing import Annotated, Any, Final, Literal, NotRequired, Required, TypedDict, Union
 
-_LONG_DIGITS = re.compile(rb"[0-9]{4300}")
+_LONG_DIGITS: Final = re.compile(rb"[0-9]{4300}")
 
 
 def encoder() -> Callable[[Any], bytes]:
@@ -126,18 +126,48 @@ class _Compiler:
         return TypedDict(f"{name.title().replace('_', '')}{self.n}", fields, total=False)  # type: ignore[operator]
 
 
-_MATCHED_MAX = 1 << 16  # distinct texts a pattern remembers as matched
+_MATCHED_MAX: Final = 1 << 16  # distinct texts a pattern remembers as matched
 
 
 def _strings_at(path: tuple[str, ...]) -> Callable[[Any, list[str]], list[str]]:
-    """A function: a decoded value → the strings at `path` (keys; "*": each item of an array)."""
+    """A function: (a decoded value, a list) → the list with the strings at `path` appended
+    (keys; "*": each item of an array). The two shapes a schema's timestamps take (a key; a
+    key of each item of an array) have their own function: one call a value, not one a level."""
+    if len(path) == 1:
+        [head] = path
+
+        def top(v: Any, out: list[str]) -> list[str]:
+            if isinstance(v, dict):
+                x = v.get(head)
+                if isinstance(x, str):
+                    out.append(x)
+            return out
+        return top
+    if len(path) == 3 and path[1] == "*" and "*" not in (path[0], path[2]):
+        outer, leaf = path[0], path[2]
+
+        def each(v: Any, out: list[str]) -> list[str]:
+            items = v.get(outer) if isinstance(v, dict) else None
+            if isinstance(items, list):
+                for item in items:
+                    if isinstance(item, dict):
+                        x = item.get(leaf)
+                        if isinstance(x, str):
+                            out.append(x)
+            return out
+        return each
+    return _strings_at_any(path)
+
+
+def _strings_at_any(path: tuple[str, ...]) -> Callable[[Any, list[str]], list[str]]:
+    """`_strings_at` for any path, level by level."""
     if not path:
         def leaf(v: Any, out: list[str]) -> list[str]:
             if isinstance(v, str):
                 out.append(v)
             return out
         return leaf
-    head, inner = path[0], _strings_at(path[1:])
+    head, inner = path[0], _strings_at_any(path[1:])
     if head == "*":
         def items(v: Any, out: list[str]) -> list[str]:
             if isinstance(v, list):
@@ -163,16 +193,24 @@ def compile_fast(schema: dict[str, Any]) -> Callable[[bytes], dict[str, Any] | N
     case_type = c.type(schema, "case")
     if [name for name, _ in c.conditions] not in ([], ["event"]):
         raise Unsupported("conditions outside events")
-    event_conditions = c.conditions[0][1] if c.conditions else []
+    # the events' conditions by the value that sets them off: {property: {value: keys then required}}
+    event_conditions: dict[str, dict[Any, list[str]]] = {}
+    for prop, values, needed in c.conditions[0][1] if c.conditions else ():
+        for value in values:
+            event_conditions.setdefault(prop, {}).setdefault(value, []).extend(needed)
     decode = msgspec.json.Decoder(case_type).decode  # reads and checks the types in one pass, in C
-    searches: dict[str, tuple[Callable[[str], Any], set[str]]] = {}  # a pattern's search and texts matched
-    patterned = [(_strings_at(path), *searches.setdefault(pattern, (re.compile(pattern).search, set())))
-                 for path, pattern in c.patterns]
+    # a pattern's search, the texts it matched, and where its strings are
+    patterned: dict[str, tuple[Callable[[str], Any], set[str], list[Callable[[Any, list[str]], list[str]]]]] = {}
+    for path, pattern in c.patterns:
+        patterned.setdefault(pattern, (re.compile(pattern).search, set(), []))[2].append(_strings_at(path))
+    checks = list(patterned.values())
     encode = encoder()
     errors = (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError, TypeError)
 
     def fast(raw: bytes) -> dict[str, Any] | None:
-        if b"\\u0022" in raw or (len(raw) >= 4300 and _LONG_DIGITS.search(raw)):
+        # a quote written as an escape (which the count below cannot see): looked for only in a line with
+        # an escape at all (one byte found by memchr: 0.1 µs against 0.8 for the six)
+        if (b"\\" in raw and b"\\u0022" in raw) or (len(raw) >= 4300 and _LONG_DIGITS.search(raw)):
             return None
         try:
             data = decode(raw)
@@ -182,18 +220,27 @@ def compile_fast(schema: dict[str, Any]) -> Callable[[bytes], dict[str, Any] | N
         # field outside the contract (the types drop those: such a line takes the full path)
         if encode(data).count(b'"') != raw.count(b'"'):
             return None
-        for e in data.get("events") or ():
-            for prop, values, needed in event_conditions:
-                if e.get(prop) in values and any(k not in e for k in needed):
-                    return None
-        for strings, search, matched in patterned:  # as msgspec would: a search of the pattern
-            for text in strings(data, []):
-                if text not in matched:
-                    if search(text) is None:
-                        return None
-                    if len(matched) >= _MATCHED_MAX:
-                        matched.clear()
-                    matched.add(text)
+        events = data.get("events")
+        if events:
+            for prop, table in event_conditions.items():
+                for e in events:
+                    needed = table.get(e.get(prop))
+                    if needed is not None:
+                        for k in needed:
+                            if k not in e:
+                                return None
+        for search, matched, places in checks:  # as msgspec would: a search of the pattern
+            texts: list[str] = []
+            for strings in places:
+                strings(data, texts)
+            if not matched.issuperset(texts):
+                for text in texts:
+                    if text not in matched:
+                        if search(text) is None:
+                            return None
+                        if len(matched) >= _MATCHED_MAX:
+                            matched.clear()
+                        matched.add(text)
         case: dict[str, Any] = data
         return case
 
