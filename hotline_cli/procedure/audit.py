@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from hotline_cli.procedure import month, texts
 from hotline_cli.procedure.case import disputed_request
@@ -25,7 +25,7 @@ Check = Callable[[Journey, Settings], list[str]]
 
 ALL = frozenset({"call", "site_form", "email"})
 CALL = frozenset({"call"})
-SPOKEN = frozenset({"call", "site_form"})  # the client takes calls (not the direct e-mail flow)
+SPOKEN: Final = frozenset({"call", "site_form"})  # the client takes calls (not the direct e-mail flow)
 
 
 @dataclass(frozen=True)
@@ -457,7 +457,8 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
     return out
 
 
-_ASKED: dict[tuple[int, str, bool, frozenset[str], bool], tuple[list[Code], tuple[tuple[str, str, Check], ...]]] = {}
+_AskedKey = tuple[int, str, bool, frozenset[str], bool]
+_ASKED: Final[dict[_AskedKey, tuple[list[Code], tuple[tuple[str, str, Check], ...]]]] = {}
 
 
 def _asked(rules: list[Code], channel: str, hotline: bool, events: frozenset[str], consultation: bool) -> tuple[
@@ -480,10 +481,10 @@ def _asked(rules: list[Code], channel: str, hotline: bool, events: frozenset[str
 # the expert stage's own events: whoever did them (`by`) is the expert (or the Usedesk agent) of the case
 STAFF_EVENTS = ("hpcc_request", "hpcc_documents", "expert_call", "engineer_request", "re_request", "delay_call",
                 "feedback_call", "demands_requested", "claims_handoff", "closed")
-STAFF_SET = frozenset(STAFF_EVENTS)
+STAFF_SET: Final = frozenset(STAFF_EVENTS)
 
 
-_WEEKS: dict[Any, tuple[str, str, str]] = {}
+_WEEKS: Final[dict[Any, tuple[str, str, str]]] = {}
 
 
 def about(j: Journey) -> dict[str, Any]:
@@ -534,21 +535,16 @@ def findings_for_error(result: dict[str, Any], rules: list[Code]) -> dict[str, A
 
 
 DIMENSIONS = ("situation", "week", "month", "city", "category", "channel", "operator", "expert")
-COUNTED = ("situation", "week", "month", "city", "category", "channel")  # kept in `by`; people: in `people`
-PEOPLE = ("operator", "expert")
-WORST = 25  # the cases with the most serious findings a summary keeps
+COUNTED: Final = ("situation", "week", "month", "city", "category", "channel")  # kept in `by`; people: in `people`
+PEOPLE: Final = ("operator", "expert")
+WORST: Final = 25  # the cases with the most serious findings a summary keeps
 
 
-def _count(table: dict[Any, list[int]], key: Any, findings: int, ok: bool, sign: int = 1) -> None:
-    """One case in a breakdown: its row's cases, compliant cases and findings. Whose findings:
-    the operator's are the hotline stage's (HL1xx); the expert's, the expert stage's and the final
-    consultation's (HL2xx, HL3xx); every other breakdown counts them all."""
-    row = table.get(key)
-    if row is None:
-        row = table[key] = [0, 0, 0]
-    row[0] += sign
-    row[1] += sign * ok
-    row[2] += sign * findings
+# the breakdowns read from the case's facts (the situation is the result's own). A row of a
+# breakdown: its cases, compliant cases and findings. Whose findings: the operator's are the
+# hotline stage's (HL1xx); the expert's, the expert stage's and the final consultation's (HL2xx,
+# HL3xx); every other breakdown counts them all.
+_FACT_BREAKDOWNS: Final = COUNTED[1:]
 
 
 @dataclass
@@ -637,8 +633,13 @@ class Summary:
         else:
             self.clean += sign
         by = self.by
-        ok = not errors
-        _count(by["situation"], situation, n, ok, sign)
+        good, found = sign * (not errors), sign * n  # what the case adds to each row it counts in
+        row = by["situation"].get(situation)
+        if row is None:
+            row = by["situation"][situation] = [0, 0, 0]
+        row[0] += sign
+        row[1] += good
+        row[2] += found
         if not facts:
             return
         if ident is not None and ident[0] and sign > 0:
@@ -649,8 +650,15 @@ class Summary:
                 self.first = opened
             if self.last is None or opened > self.last:
                 self.last = opened
-        for dimension in ("week", "month", "city", "category", "channel"):
-            _count(by[dimension], facts.get(dimension), n, ok, sign)
+        for dimension in _FACT_BREAKDOWNS:  # a row: cases, compliant cases, findings
+            table = by[dimension]
+            key = facts.get(dimension)
+            row = table.get(key)
+            if row is None:
+                row = table[key] = [0, 0, 0]
+            row[0] += sign
+            row[1] += good
+            row[2] += found
         d = facts.get("deadlines")
         vec = month.vector(d) if d else None  # the case's deadline counters: worked out once for all its rows
         self.deadlines.add(facts, sign, vec)

@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Iterable, Mapping
 from datetime import date
 from hashlib import blake2b
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 if TYPE_CHECKING:
     from hotline_cli.procedure.journey import Journey
@@ -31,7 +31,7 @@ def unfollowed(j: Journey, follow_type: str) -> list[tuple[Any, Any]]:
             if c.start is not None and not j.events.between_days(follow_type, c.start, deadline)]
 
 
-PENDING = frozenset({"pending", "due_today"})
+PENDING: Final = frozenset({"pending", "due_today"})
 
 
 def deadline_facts(j: Journey, spoken: bool) -> dict[str, Any]:
@@ -75,13 +75,13 @@ def deadline_facts(j: Journey, spoken: bool) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ many cases' deadlines
 
-_EMPTY: dict[int, int] = {}  # shared by every row with no day counted yet; never written to
+_EMPTY: Final[dict[int, int]] = {}  # shared by every row with no day counted yet; never written to
 
 # the counters of a Deadlines row, in order
-FIELDS = ("promise_met", "promise_missed", "promise_pending", "engineer_cycles", "engineer_in_time",
-          "engineer_pending", "re_requests_due", "re_requests_on_time", "delay_calls_due", "delay_calls_on_time",
-          "closed")
-_PROMISE = {"met": 0, "missed": 1, "pending": 2}
+FIELDS: Final = ("promise_met", "promise_missed", "promise_pending", "engineer_cycles", "engineer_in_time",
+                 "engineer_pending", "re_requests_due", "re_requests_on_time", "delay_calls_due",
+                 "delay_calls_on_time", "closed")
+_PROMISE: Final = {"met": 0, "missed": 1, "pending": 2}
 
 
 class DeadlineRow:
@@ -96,19 +96,22 @@ class DeadlineRow:
 
     def add(self, d: Mapping[str, Any], sign: int = 1, vec: list[tuple[int, int]] | None = None) -> None:
         """A case's deadline facts `d` (`vec`: their `vector`, when the caller has it already)."""
+        self.add_counted(vector(d) if vec is None else vec, d.get("promise_days"), d.get("days_to_close"), sign)
+
+    def add_counted(self, vec: list[tuple[int, int]], promise_days: int | None, close_days: int | None,
+                    sign: int) -> None:
+        """A case's deadline facts, read already: their `vector` and the two days (or None)."""
         n = self.n
-        for i, v in vector(d) if vec is None else vec:
+        for i, v in vec:
             n[i] += sign * v
-        days = d.get("promise_days")
-        if days is not None:
+        if promise_days is not None:
             if self.promise_days is _EMPTY:
                 self.promise_days = {}
-            self.promise_days[days] = self.promise_days.get(days, 0) + sign
-        days = d.get("days_to_close")
-        if days is not None:
+            self.promise_days[promise_days] = self.promise_days.get(promise_days, 0) + sign
+        if close_days is not None:
             if self.close_days is _EMPTY:
                 self.close_days = {}
-            self.close_days[days] = self.close_days.get(days, 0) + sign
+            self.close_days[close_days] = self.close_days.get(close_days, 0) + sign
 
     def merge(self, other: DeadlineRow) -> None:
         for i, v in enumerate(other.n):
@@ -136,8 +139,8 @@ def count(n: list[int], at: int, d: Mapping[str, Any], sign: int = 1,
 
 
 # the counters read as they are from a case's deadline facts: (index in FIELDS, key)
-_AS_IS = ((3, "engineer_cycles"), (4, "engineer_in_time"), (5, "engineer_pending"), (6, "re_requests_due"),
-          (7, "re_requests_on_time"), (8, "delay_calls_due"), (9, "delay_calls_on_time"))
+_AS_IS: Final = ((3, "engineer_cycles"), (4, "engineer_in_time"), (5, "engineer_pending"), (6, "re_requests_due"),
+                 (7, "re_requests_on_time"), (8, "delay_calls_due"), (9, "delay_calls_on_time"))
 
 
 def vector(d: Mapping[str, Any]) -> list[tuple[int, int]]:
@@ -190,6 +193,9 @@ def percentile(hist: Mapping[int, int], q: float) -> int | None:
     return None  # pragma: no cover — the last value always reaches N
 
 
+_ALL: Final = ("all",)
+
+
 class Deadlines:
     """Deadline rows of a run: overall, per week, per month, per expert (an expert's months: the
     counters in the Summary's person rows)."""
@@ -213,12 +219,15 @@ class Deadlines:
             return
         if vec is None:
             vec = vector(d)
-        self._row(("all",)).add(d, sign, vec)
-        self._row(("week", facts.get("week"))).add(d, sign, vec)
-        month = facts.get("month")
-        self._row(("month", month)).add(d, sign, vec)
-        for expert in facts.get("experts") or (None,):
-            self._row(("expert", expert)).add(d, sign, vec)
+        promise_days, close_days = d.get("promise_days"), d.get("days_to_close")
+        keys = [_ALL, ("week", facts.get("week")), ("month", facts.get("month"))]
+        keys += [("expert", expert) for expert in facts.get("experts") or (None,)]
+        rows = self.rows
+        for key in keys:
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = DeadlineRow()
+            row.add_counted(vec, promise_days, close_days, sign)
 
     def merge(self, other: Deadlines) -> None:
         for key, row in other.rows.items():
