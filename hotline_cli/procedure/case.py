@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hotline_cli.procedure.calendar_data import MAX_YEAR, MIN_YEAR
 
-DEFAULT_TZ = "Europe/Moscow"
+DEFAULT_TZ: Final = "Europe/Moscow"
 SERVICE_TYPES = ("diagnostics", "repair")
 
 
@@ -47,9 +47,9 @@ class Request(NamedTuple):
     conclusion_checked: bool = True  # False: nobody has looked in GSIS yet — the conclusion is unknown, not absent
 
 
-_BREAKS = {"\r": "\\r", "\n": "\\n", "\x0b": "\\x0b", "\x0c": "\\x0c", "\x85": "\\x85",
-           "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_BREAK_TABLE = str.maketrans(_BREAKS)
+_BREAKS: Final = {"\r": "\\r", "\n": "\\n", "\x0b": "\\x0b", "\x0c": "\\x0c", "\x85": "\\x85",
+                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_BREAK_TABLE: Final = str.maketrans(_BREAKS)
 
 
 def one_line(s: str) -> str:
@@ -130,8 +130,8 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-_STAMPS: dict[tuple[str, ZoneInfo], Stamp] = {}  # a memo: an export repeats its timestamps a lot
-_STAMPS_MAX = 1 << 16
+_STAMPS: Final[dict[tuple[str, ZoneInfo], Stamp]] = {}  # a memo: an export repeats its timestamps a lot
+_STAMPS_MAX: Final = 1 << 16
 
 
 def parse_stamp(raw: str, tz: ZoneInfo, path: str) -> Stamp:
@@ -180,12 +180,13 @@ def _ru_date_problem(e: ValueError) -> str:
     return "неверная дата"
 
 
-_MOMENT = attrgetter("at.at")
+_MOMENT: Final = attrgetter("at.at")
 
 
 def build_case(d: dict[str, Any]) -> Case:
     """A schema-valid record as a Case. Raises ModelError with a JSON Pointer."""
-    city = d["city"]
+    # the parts typed as the dicts they are: a compiled core then reads them with dict's own calls
+    city: dict[str, Any] = d["city"]
     tzname = city.get("timezone") or DEFAULT_TZ
     try:
         tz = zone(tzname)
@@ -194,9 +195,10 @@ def build_case(d: dict[str, Any]) -> Case:
                                            "например Europe/Moscow") from None
 
     requests = []
-    for i, r in enumerate(d["requests"]):
+    raw_requests: list[dict[str, Any]] = d["requests"]
+    for i, r in enumerate(raw_requests):
         created = r.get("created_at")
-        asc = r.get("asc") or {}
+        asc: dict[str, Any] = r.get("asc") or {}
         requests.append(Request(
             i, one_line(r["number"]), r["type"],
             parse_stamp(created, tz, f"/requests/{i}/created_at") if created else None,
@@ -204,13 +206,13 @@ def build_case(d: dict[str, Any]) -> Case:
             tuple(one_line(x) for x in r.get("documents") or ()), r.get("conclusion_checked") is not False,
         ))
 
-    raw_events = d.get("events")
+    raw_events: list[dict[str, Any]] = d.get("events") or []
     events = [Event(i, e["type"], parse_stamp(e["at"], tz, f"/events/{i}/at"), e)
-              for i, e in enumerate(raw_events or ())]
+              for i, e in enumerate(raw_events)]
     events.sort(key=_MOMENT)  # stable: equal times keep export order
 
-    client = d["client"]
-    product = d["product"]
+    client: dict[str, Any] = d["client"]
+    product: dict[str, Any] = d["product"]
     fp = d.get("fault_persists")
     intents = d.get("client_intent")
     hotline = d.get("hotline")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
@@ -33,7 +34,7 @@ from hotline_cli.procedure.triage import Decision
 __all__ = ["EXPERT_EVENTS", "Cycle", "Due", "ExpertStage", "Journey", "Step"]
 
 # the events that only the expert stage (the Usedesk agent, the expert, the engineer) produces
-EXPERT_EVENTS = frozenset({
+EXPERT_EVENTS: Final = frozenset({
     "hpcc_request", "hpcc_documents", "expert_call", "engineer_request", "asc_answer", "engineer_answer",
     "re_request", "delay_call", "feedback_call", "demands_requested", "claims_handoff", "closed",
 })

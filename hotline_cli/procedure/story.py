@@ -10,12 +10,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, NamedTuple, TypeVar, overload
+from typing import Any, Final, Generic, NamedTuple, TypeVar, overload
 
 from hotline_cli.procedure.case import Event
 from hotline_cli.procedure.terms import Clock
 
-_NONE: tuple[Event, ...] = ()
+_NONE: Final[tuple[Event, ...]] = ()
 T = TypeVar("T")
 
 

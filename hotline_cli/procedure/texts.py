@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Final
 
 # MANDATED: first sentence of the final GSIS consultation's «Описание заказчика» (expert, step 5)
 FIRST_SENTENCE = "В случае повторного обращения перевести звонок на эксперта, консультацию не проводить"
@@ -210,7 +211,7 @@ def intent_line(intents: Iterable[str]) -> str:
     return "ВАЖНО: клиент намерен " + "; ".join(INTENT_RU[i] for i in intents) + "."
 
 
-_RU_DATES: dict[date, str] = {}
+_RU_DATES: Final[dict[date, str]] = {}
 
 
 def ru_date(d: date) -> str:

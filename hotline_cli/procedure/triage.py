@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from hotline_cli.procedure import sentences, texts
 from hotline_cli.procedure.case import SERVICE_TYPES, Case, Request
 
 Facts = dict[str, Any]
 
-PROTECTED_CONCLUSIONS = ("physical_damage", "operation_violation")
-_QUOTES_AND_SPACE = "«»\"„“”'‘’ \t\r\n\u00a0"
-_MARK = texts.FIRST_SENTENCE.casefold()
+PROTECTED_CONCLUSIONS: Final = ("physical_damage", "operation_violation")
+_QUOTES_AND_SPACE: Final = "«»\"„“”'‘’ \t\r\n\u00a0"
+_MARK: Final = texts.FIRST_SENTENCE.casefold()
 
 
 def marked(description: str | None) -> bool:
@@ -84,7 +84,7 @@ def _ascs(f: Facts) -> str:
 
 
 # The decision table of rules.md («triage»). First match wins.
-RULES: tuple[Rule, ...] = (
+RULES: Final[tuple[Rule, ...]] = (
     Rule("R0", "итоговая консультация начинается с обязательной фразы",
          "Эксперт формирует в GSIS итоговую консультацию: в поле «Описание заказчика» первая фраза: "
          "«В случае повторного обращения перевести звонок на эксперта, консультацию не проводить».",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from hotline_cli.io import writers
 from hotline_cli.io.contract import fast_reader, validate
@@ -24,7 +24,7 @@ from hotline_cli.procedure.story import python_class
 from hotline_cli.run.commands import COMMANDS, Command, Context
 
 Result = dict[str, Any]
-_TYPE_RU = {list: "массив", str: "строка", int: "число", float: "число", bool: "true/false", type(None): "null"}
+_TYPE_RU: Final = {list: "массив", str: "строка", int: "число", float: "число", bool: "true/false", type(None): "null"}
 
 
 def error_result(source: str, data: Any, err: RecordError) -> Result:
@@ -258,7 +258,7 @@ class Pipeline:
             yield from self.staged(batch)
 
 
-STAGE = 32  # records per stage: 8 to 64 measured alike, 256 and more lose the gain
+STAGE: Final = 32  # records per stage: 8 to 64 measured alike, 256 and more lose the gain
 
 
 def fragments(records: Iterable[Record], job: Job, post: Callable[[Result], Result] | None = None,
