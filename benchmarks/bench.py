@@ -9,6 +9,8 @@ does), then measures in one run, for each N:
   (b) `hotline audit --today … --format jsonl` as a whole process, output to /dev/null,
       each run right after a baseline run (the machine's noise hits both alike);
       the median of the runs, and each run's own ratio;
+  (b') with --compiled, the same on the compiled core (a copy of the project built by mypyc,
+      setup.py HOTLINE_MYPYC=1), right after (b) in each run;
   (c) the audit's peak memory (max RSS of the process);
   (g) for the largest size, `--jobs 1` against the default (every core), interleaved;
 then once:
@@ -17,7 +19,7 @@ then once:
       records by the full path (strict JSON, then the schema) and by the contract's fast path;
   (f) every command on one case of 100 000 events (linear in the size of a case).
 
-Usage: python3 benchmarks/bench.py [--cases 50000,100000] [--memory-cases 1000000] [--runs 3]
+Usage: python3 benchmarks/bench.py [--cases 50000,100000] [--memory-cases 1000000] [--runs 3] [--compiled]
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -160,11 +163,49 @@ MEASURE = ("import resource, subprocess, sys, time\n"
            "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n")
 
 
-def run_measured(cmd: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MB) and exit code of one whole process."""
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and exit code of one whole process (with `env`: run in the folder
+    of its PYTHONPATH, since `python3 -m` puts the current folder first on the path)."""
     out = subprocess.run([sys.executable, "-c", MEASURE, os.devnull, *cmd], capture_output=True, text=True,
-                         check=True).stdout.split()
+                         check=True, env=env, cwd=env["PYTHONPATH"] if env else None).stdout.split()
     return float(out[0]), int(out[1]) / 1024, int(out[2])
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def compiled_copy(where: str) -> str:
+    """A copy of the project with the compiled core built in place (setup.py, HOTLINE_MYPYC=1, as
+    tools/compiled-suite builds it): its folder, for PYTHONPATH. Needs git, a C compiler, Python's
+    headers and mypy (installed with the tests)."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, check=True).stdout.split(b"\0")
+    copy = os.path.join(where, "compiled")
+    for name in filter(None, files):
+        src, dst = os.path.join(ROOT, os.fsdecode(name)), os.path.join(copy, os.fsdecode(name))
+        if os.path.isfile(src):
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(src, dst)
+    t = time.perf_counter()
+    built = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=copy,
+                           env=dict(os.environ, HOTLINE_MYPYC="1"), capture_output=True, text=True)
+    if built.returncode != 0:
+        raise SystemExit("the compiled core did not build:\n" + built.stderr[-2000:])
+    print(f"compiled core: built in {time.perf_counter() - t:.0f} s  [{copy}]")
+    return copy
+
+
+def compiled_env(copy: str) -> dict[str, str]:
+    """The environment that runs the compiled copy: its folder first on the path, its bytecode written."""
+    env = dict(os.environ, PYTHONPATH=copy)
+    check = ("import sys, hotline_cli.procedure.audit as a, hotline_cli.run.pipeline as p\n"
+             "sys.exit(0 if a.__file__.endswith('.so') and p.__file__.endswith('.so') else 1)")
+    if subprocess.run([sys.executable, "-c", check], env=env, cwd=copy).returncode != 0:
+        raise SystemExit(f"{copy}: the compiled core is not there (tools/compiled-suite builds it in a copy)")
+    subprocess.run([sys.executable, "-c", "import compileall, os, hotline_cli\n"
+                    "compileall.compile_dir(os.path.dirname(hotline_cli.__file__), quiet=2)"], check=True, env=env,
+                   cwd=copy)
+    return env
 
 
 def compile_package() -> None:
@@ -334,6 +375,9 @@ def main() -> int:
     ap.add_argument("--triage-runs", type=int, default=21)
     ap.add_argument("--jobs", default=None, help="pass --jobs to hotline audit")
     ap.add_argument("--keep", default=None, help="folder to keep the generated exports in")
+    ap.add_argument("--compiled", nargs="?", const="build", default=None, metavar="COPY",
+                    help="also measure the compiled core (b'), interleaved with (a) and (b): a copy of the project "
+                         "with it built in place (COPY), or built now in the work folder (no COPY)")
     ap.add_argument("--stages", type=int, default=20_000,
                     help="records for (e), the CPU per case of each stage in one process (0: skip)")
     ap.add_argument("--xlsx-cases", type=int, default=0,
@@ -342,10 +386,13 @@ def main() -> int:
                     help="events in the one long case of (f), run through every command (0: skip)")
     args = ap.parse_args()
 
-    work = args.keep or tempfile.mkdtemp(prefix="hotline-bench-")
+    work = os.path.abspath(args.keep or tempfile.mkdtemp(prefix="hotline-bench-"))
     os.makedirs(work, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     compile_package()
+    env = None
+    if args.compiled:
+        env = compiled_env(compiled_copy(work) if args.compiled == "build" else os.path.abspath(args.compiled))
     sizes = [int(n) for n in str(args.cases).split(",")]
     export = ""
     for n in sizes:
@@ -358,8 +405,8 @@ def main() -> int:
         audit = hotline_cmd() + ["audit", export, "--today", TODAY, "--format", "jsonl"]
         if args.jobs:
             audit += ["--jobs", str(args.jobs)]
-        base_runs, audit_runs, rss, rc = [], [], 0.0, None
-        for _ in range(args.runs):  # interleaved: a baseline run, then an audit run
+        base_runs, audit_runs, compiled_runs, rss, rc, compiled_rc = [], [], [], 0.0, None, None
+        for _ in range(args.runs):  # interleaved: a baseline run, then an audit run (then the compiled core's)
             wall, _, base_rc = run_measured([sys.executable, "-c", BASELINE, export])
             if base_rc != 0:
                 raise SystemExit("the baseline failed")
@@ -367,11 +414,19 @@ def main() -> int:
             wall, peak, rc = run_measured(audit)
             audit_runs.append(wall)
             rss = max(rss, peak)
+            if env is not None:
+                wall, _, compiled_rc = run_measured(audit, env)
+                compiled_runs.append(wall)
         base, aud = statistics.median(base_runs), statistics.median(audit_runs)
         each = ", ".join(f"{a / b:.2f}x" for a, b in zip(audit_runs, base_runs))
         print(f"(a) baseline json.loads loop:   {base:7.2f} s  ({n / base:,.0f} lines/s), median of {args.runs}")
         print(f"(b) hotline audit --format jsonl: {aud:7.2f} s  ({n / aud:,.0f} cases/s), exit {rc}")
         print(f"    ratio audit / baseline:     {aud / base:7.2f}x   (target ≤ 3x; run by run: {each})")
+        if env is not None:
+            comp = statistics.median(compiled_runs)
+            each = ", ".join(f"{a / b:.2f}x" for a, b in zip(compiled_runs, base_runs))
+            print(f"(b') the same, compiled core:   {comp:7.2f} s  ({n / comp:,.0f} cases/s), exit {compiled_rc}")
+            print(f"    ratio compiled / baseline:  {comp / base:7.2f}x   (target ≤ 3x; run by run: {each})")
         print(f"(c) audit peak memory:          {rss:7.1f} MB  ({n} cases)")
         if n == sizes[-1] and not args.jobs and (os.cpu_count() or 1) > 1:
             # (g) what the workers buy: one process against the default (every core), interleaved
@@ -424,7 +479,7 @@ def main() -> int:
     if not args.keep:
         os.unlink(export)
         os.unlink(one)
-        os.rmdir(work)
+        shutil.rmtree(work)  # the exports, and a compiled copy built here
     return 0
 
 

@@ -43,3 +43,21 @@ def test_bench_prints_figures_ratios_and_stages(tmp_path):
     assert re.search(r"all stages, full path:\s+[\d.]+ µs", out) and re.search(r"all stages, fast path:", out)
     assert re.search(r"record by record\s+[\d.]+ µs, stage by stage \(32 records\)\s+[\d.]+ µs", out)
     assert re.search(r"\(f\) one case of 2000 events .*triage [\d.]+ s.*audit --mask-pii [\d.]+ s", out)
+
+
+def test_bench_measures_the_compiled_core_in_the_same_run(tmp_path):
+    """(b'): `--compiled COPY` audits on a copy of the project with the compiled core built in
+    place, interleaved with the baseline and the pure audit. Under tools/compiled-suite this
+    project is such a copy, and is measured; a copy without the compiled core is refused."""
+    import hotline_cli.procedure.audit as core
+
+    run = subprocess.run([sys.executable, str(BENCH), "--cases", "300", "--runs", "2", "--triage-runs", "1",
+                          "--stages", "0", "--events", "0", "--keep", str(tmp_path), "--compiled", str(ROOT)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    if not core.__file__.endswith(".so"):
+        assert run.returncode != 0 and "the compiled core is not there" in run.stderr
+        assert "(b')" not in run.stdout
+        return
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"\(b'\) the same, compiled core:\s+[\d.]+ s .*exit 2\n"
+                     r"    ratio compiled / baseline:\s+[\d.]+x .*run by run: [\d.]+x, [\d.]+x\)", run.stdout)
