@@ -153,6 +153,44 @@ def test_a_condition_of_the_schema_is_checked():
     assert assert_same(line(case))
 
 
+@pytest.mark.parametrize("kind, needed, value", [("feedback_call", "outcome", "accepted"),
+                                                  ("claim", "demand", "refund"),
+                                                  ("claim_satisfied", "demand", "exchange")])
+def test_each_condition_is_checked_at_every_event(kind, needed, value):
+    """Every if/then of the schema, at an event after others that need nothing: not proven
+    without the key it requires, proven and read alike with it."""
+    case = seed()
+    case["events"] = [{"type": "expert_call", "at": "2025-11-19T10:00:00+03:00"},
+                      {"type": "feedback_call", "at": "2025-11-19T11:00:00+03:00", "outcome": "accepted"},
+                      {"type": kind, "at": "2025-11-20T10:00:00+03:00"}]
+    assert FAST(line(case)) is None, kind
+    assert isinstance(both_paths(line(case))[0][0], dict)
+    case["events"][-1][needed] = value
+    assert assert_same(line(case)), kind
+
+
+def test_a_line_with_escapes_but_no_quote_escape_is_proven():
+    """Escapes other than a quote's (a line break in a body, a backslash, a quote as \\") leave the
+    line proven and read alike; a quote written as \\u0022 among them is still refused."""
+    case = seed()
+    case["events"] = [{"type": "expert_call", "at": "2025-11-19T10:00:00+03:00",
+                       "body": 'Клиент: "не согласен"\nпуть C:\\acts'}]
+    raw = line(case)
+    assert b"\\n" in raw and b'\\"' in raw and b"\\\\" in raw
+    assert assert_same(raw)
+    assert FAST(raw.replace(b"\\n", b"\\u0022", 1)) is None
+
+
+def test_a_key_twice_hidden_by_quotes_written_as_escapes_is_refused():
+    """The quote count alone is fooled when a dropped key's four quotes are made up by four
+    quotes written as \\u0022 (each written back as \\"): such a line is never proven."""
+    case = seed()
+    case["client"]["name"] = "Иванов QQQQ"
+    raw = line(case).replace(b"QQQQ", b"\\u0022" * 4)[:-1] + b', "case_id": "H-other"}'
+    assert FAST(raw) is None
+    assert isinstance(both_paths(raw)[0][0], dict)  # the full path: a key twice is an error
+
+
 # ---------------------------------------------------------------- generated and mutated records
 
 @st.composite
