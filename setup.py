@@ -2,9 +2,9 @@
 
 `HOTLINE_MYPYC=1 pip install .` (a C compiler and Python's headers needed)
 compiles every module of the procedure and the modules that run it record by record with mypyc
-(the journey's parts as Python classes with compiled methods: `story.python_class`, their lazily
-computed values live in the instance's dictionary, which mypyc's own classes do not have). The
-output is the same either way: CI runs the whole suite on both builds (tools/compiled-suite).
+(the journey's parts become mypyc's own classes: their values computed on first use are kept in
+declared attributes, not in an instance dictionary, which those classes do not have). The output
+is the same either way: CI runs the whole suite on both builds (tools/compiled-suite).
 """
 
 import glob

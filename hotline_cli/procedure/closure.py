@@ -11,12 +11,13 @@ from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
 from hotline_cli.procedure.case import Case, Event, whole
 from hotline_cli.procedure.contact import FirstContact
-from hotline_cli.procedure.story import Due, Events, Step, at_of, once, python_class
+from hotline_cli.procedure.story import Due, Events, Step, at_of
 from hotline_cli.procedure.terms import OPEN, PENALTY_RATE, LegalTerm, add_months, legal_rule, penalty_basis, status_of
 
 
-@python_class
 class Closure:
+    """Each answer computed on first use and kept (in a compiled core, in the object's own slots)."""
+
     def __init__(self, case: Case, events: Events, contact: FirstContact, as_of: date,
                  calendar: ProductionCalendar):
         self.case = case
@@ -24,11 +25,22 @@ class Closure:
         self.contact = contact
         self.as_of = as_of
         self.cal = calendar
+        self._feedback: tuple[Event | None, list[Event]] | None = None
+        self._demands: bool | None = None
+        self._post_closure_claims: list[Event] | None = None
+        self._repeat_with_demands: bool | None = None
+        self._legal: list[LegalTerm] | None = None
 
-    @once
+    @property
     def feedback(self) -> tuple[Event | None, list[Event]]:
         """The latest feedback made after an engineer answer, and those made without one: the
         final decision is the responsible engineer's alone (an ASC answer is not one)."""
+        v = self._feedback
+        if v is None:
+            v = self._feedback = self._feedback_of()
+        return v
+
+    def _feedback_of(self) -> tuple[Event | None, list[Event]]:
         answer = self.events.first("engineer_answer")
         counted = None
         uncounted = []
@@ -44,15 +56,24 @@ class Closure:
         answer = self.events.first("engineer_answer")
         return answer is not None and answer.at.at <= fb.at.at
 
-    @once
+    @property
     def demands(self) -> bool:
         """The client's demands are stated: in the initial request, or a claim."""
-        return self.case.demands_stated or self.contact.claim
+        v = self._demands
+        if v is None:
+            v = self._demands = self.case.demands_stated or self.contact.claim
+        return v
 
-    @once
+    @property
     def post_closure_claims(self) -> list[Event]:
         """Claims made after the case was closed (step 6): after the first `closed` event; with
         no `closed` event but a final consultation on record (R0), every claim."""
+        v = self._post_closure_claims
+        if v is None:
+            v = self._post_closure_claims = self._post_closure_claims_of()
+        return v
+
+    def _post_closure_claims_of(self) -> list[Event]:
         claims = self.events.of("claim")
         if not claims:
             return []
@@ -61,11 +82,14 @@ class Closure:
             return [c for c in claims if c.at.at >= closed.at.at]
         return list(claims) if self.contact.now.facts["consultation_marked"] else []
 
-    @once
+    @property
     def repeat_with_demands(self) -> bool:
         """A repeat contact after the final consultation (R0) in which the client states demands
         (`demands_stated` or a claim): the claims group's, whatever the situation (step 6)."""
-        return bool(self.contact.now.facts["consultation_marked"]) and self.demands
+        v = self._repeat_with_demands
+        if v is None:
+            v = self._repeat_with_demands = bool(self.contact.now.facts["consultation_marked"]) and self.demands
+        return v
 
     def claims_step(self) -> Step | None:
         """Step 6: claims after closure, or a repeat contact with demands (R0) not yet closed."""
@@ -95,9 +119,15 @@ class Closure:
         return Step(4, "close", since=fb.at.day, due=cal.add(fb.at.day, 0),
                     done=ev.first("closed", after=after), feedback=fb)
 
-    @once
+    @property
     def legal(self) -> list[LegalTerm]:
         """Consumer-rights terms of the claims (calendar days; art. 193: a last day off moves on)."""
+        v = self._legal
+        if v is None:
+            v = self._legal = self._legal_of()
+        return v
+
+    def _legal_of(self) -> list[LegalTerm]:
         out = []
         satisfied: dict[str, list[Event]] = {}  # by demand, in time order: each claim finds its own by bisection
         for e in self.events.of("claim_satisfied"):

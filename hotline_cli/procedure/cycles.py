@@ -10,21 +10,32 @@ from datetime import date
 
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
-from hotline_cli.procedure.story import Cycle, Due, Events, Step, at_of, day_of, once, python_class
+from hotline_cli.procedure.story import Cycle, Due, Events, Step, at_of, day_of
 from hotline_cli.procedure.terms import ENGINEER_DAYS, OPEN, PROMISE_DAYS, Clock, status_of
 
 
-@python_class
 class EngineerCycles:
+    """Each answer computed on first use and kept (in a compiled core, in the object's own slots)."""
+
     def __init__(self, events: Events, as_of: date, calendar: ProductionCalendar, email_flow: bool):
         self.events = events
         self.as_of = as_of
         self.cal = calendar
         self.email_flow = email_flow
+        self._promise: Clock | None = None
+        self._promise_known = False  # the promise may be None: known apart
+        self._cycles: list[Cycle] | None = None
+        self._silences: list[tuple[Clock, date]] | None = None
 
-    @once
+    @property
     def promise(self) -> Clock | None:
         """The client's 3-working-day promise (expert, step 2); the e-mail flow has none."""
+        if not self._promise_known:
+            self._promise = self._promise_of()
+            self._promise_known = True
+        return self._promise
+
+    def _promise_of(self) -> Clock | None:
         if self.email_flow:
             return None
         call = self.events.first("expert_call")
@@ -35,10 +46,16 @@ class EngineerCycles:
         stopped = fb.at.day if fb else None
         return Clock("client_promise", None, call.at.day, due, stopped, status_of(due, stopped, self.as_of))
 
-    @once
+    @property
     def cycles(self) -> list[Cycle]:
         """Engineer-reply cycles: the first request and each later re-request start one; each is
         stopped by the first engineer answer on or after its own start date."""
+        v = self._cycles
+        if v is None:
+            v = self._cycles = self._cycles_of()
+        return v
+
+    def _cycles_of(self) -> list[Cycle]:
         first = self.events.first("engineer_request")
         if first is None:
             return []
@@ -56,10 +73,16 @@ class EngineerCycles:
                              ev, answer))
         return out
 
-    @once
+    @property
     def silences(self) -> list[tuple[Clock, date]]:
         """Cycles the engineer let pass (no answer by the due date) whose next working day is
         over by the date judged: (clock, that next working day)."""
+        v = self._silences
+        if v is None:
+            v = self._silences = self._silences_of()
+        return v
+
+    def _silences_of(self) -> list[tuple[Clock, date]]:
         out = []
         for cy in self.cycles:
             c = cy.clock

@@ -10,16 +10,16 @@ from datetime import date
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
 from hotline_cli.procedure.case import Case, Request
-from hotline_cli.procedure.story import Due, Events, Step, once, python_class
+from hotline_cli.procedure.story import Due, Events, Step
 
 
-@python_class
 class HpccStage:
     def __init__(self, case: Case, events: Events, calendar: ProductionCalendar, email_flow: bool):
         self.case = case
         self.events = events
         self.cal = calendar
         self.email_flow = email_flow
+        self._engineer_request_from: date | None = None
 
     def documents_step(self, disputed: Request) -> Step | None:
         """Stage 1 while the disputed request has no conclusion and no documents have come."""
@@ -31,10 +31,16 @@ class HpccStage:
             return Step(1, "await_documents", since=sent.at.day, due=cal.add(sent.at.day, 1))
         return Step(1, "hpcc_request", since=self.case.opened.day, due=cal.add(self.case.opened.day, 0))
 
-    @once
+    @property
     def engineer_request_from(self) -> date:
         """The day the request to the engineer became due: the latest of the contact, the HPCC
-        documents' arrival and the expert's call."""
+        documents' arrival and the expert's call (worked out once)."""
+        v = self._engineer_request_from
+        if v is None:
+            v = self._engineer_request_from = self._engineer_request_from_of()
+        return v
+
+    def _engineer_request_from_of(self) -> date:
         days = [self.case.opened.day]
         for t in ("hpcc_documents", "expert_call"):
             e = self.events.last(t)

@@ -27,7 +27,7 @@ from hotline_cli.procedure.closure import Closure
 from hotline_cli.procedure.contact import FirstContact
 from hotline_cli.procedure.cycles import EngineerCycles
 from hotline_cli.procedure.hpcc import HpccStage
-from hotline_cli.procedure.story import Cycle, Due, Events, Step, once, python_class
+from hotline_cli.procedure.story import Cycle, Due, Events, Step
 from hotline_cli.procedure.terms import Clock, LegalTerm
 from hotline_cli.procedure.triage import Decision
 
@@ -50,8 +50,10 @@ class ExpertStage:
     under_way: bool  # the events show it
 
 
-@python_class
 class Journey:
+    """The parts put together. Each answer of the journey itself is computed on first use and
+    kept (in a compiled core, in the object's own slots); `…_known` marks one that may be None."""
+
     def __init__(self, case: Case, as_of: date, calendar: ProductionCalendar):
         self.case = case
         self.as_of = as_of
@@ -62,6 +64,12 @@ class Journey:
         self.hpcc = HpccStage(case, events, calendar, email)
         self.engineer = EngineerCycles(events, as_of, calendar, email)
         self.closure = Closure(case, events, contact, as_of, calendar)
+        self._expert: ExpertStage | None = None
+        self._no_step_reason: str | None = None
+        self._step: Step | None = None
+        self._expert_known = self._no_step_reason_known = self._step_known = False  # these may be None
+        self._warnings: list[str] | None = None
+        self._due: list[Due] | None = None
 
     # ------------------------------------------------------------------ the parts, as every command reads them
 
@@ -113,9 +121,15 @@ class Journey:
 
     # ------------------------------------------------------------------ the expert stage
 
-    @once
+    @property
     def expert(self) -> ExpertStage | None:
         """The expert stage, when the journey has one (rules.md «Where the expert stage begins»)."""
+        if not self._expert_known:
+            self._expert = self._expert_of()
+            self._expert_known = True
+        return self._expert
+
+    def _expert_of(self) -> ExpertStage | None:
         d = self.case.disputed
         if d is None:
             return None
@@ -137,9 +151,15 @@ class Journey:
         # situation 2 or 4: once the client's request through the site has arrived
         return (2 in sits or 4 in sits) and self.events.any_of(EXPERT_EVENTS)
 
-    @once
+    @property
     def no_step_reason(self) -> str | None:
         """Why the journey has no expert step (None when it has one): what applies instead."""
+        if not self._no_step_reason_known:
+            self._no_step_reason = self._no_step_reason_of()
+            self._no_step_reason_known = True
+        return self._no_step_reason
+
+    def _no_step_reason_of(self) -> str | None:
         if self.expert is not None:
             return None
         if self.case.disputed is None:
@@ -160,10 +180,16 @@ class Journey:
                     "этап эксперта начнётся, когда он поступит")
         return "не проверено число АСЦ в городе (шаг 4): сначала проверить его и получить решение заново"
 
-    @once
+    @property
     def warnings(self) -> list[str]:
         """What a reader of the expert stage should know: a stage the situation did not lead to,
         feedback that does not count, a re-request before the first request."""
+        v = self._warnings
+        if v is None:
+            v = self._warnings = self._warnings_of()
+        return v
+
+    def _warnings_of(self) -> list[str]:
         out: list[str] = []
         ex = self.expert
         if ex is not None and not ex.expected:
@@ -184,10 +210,16 @@ class Journey:
                        "не учитывается" + (f" (таких {len(early)})" if len(early) > 1 else ""))
         return out
 
-    @once
+    @property
     def step(self) -> Step | None:
         """The expert stage's next step: claims after closure (6), then stage 4, 3, 1; else 2. Claims
         after closure and a repeat contact with demands (R0) are step 6 even with no expert stage."""
+        if not self._step_known:
+            self._step = self._step_of()
+            self._step_known = True
+        return self._step
+
+    def _step_of(self) -> Step | None:
         claims = self.closure.claims_step()
         if claims is not None:
             return claims
@@ -205,9 +237,15 @@ class Journey:
 
     # ------------------------------------------------------------------ what is due
 
-    @once
+    @property
     def due(self) -> list[Due]:
         """Every action the journey calls for, with its date, sorted by date."""
+        v = self._due
+        if v is None:
+            v = self._due = self._due_of()
+        return v
+
+    def _due_of(self) -> list[Due]:
         items: list[Due] = []
         st = self.step
         if st is not None:

@@ -1,5 +1,5 @@
-"""The journey's vocabulary: a case's events indexed once by type, the once-computed part, and
-what a part of the journey answers with (a step of the expert stage, an engineer cycle, an
+"""The journey's vocabulary: a case's events indexed once by type, and what a part of the
+journey answers with (a step of the expert stage, an engineer cycle, an
 action due). Each part of the journey (`contact`, `hpcc`, `cycles`, `closure`) reads these;
 `journey.Journey` puts the parts together.
 """
@@ -7,49 +7,14 @@ action due). Each part of the journey (`contact`, `hpcc`, `cycles`, `closure`) r
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Final, Generic, NamedTuple, TypeVar, overload
+from typing import Final, NamedTuple
 
 from hotline_cli.procedure.case import Event
 from hotline_cli.procedure.terms import Clock
 
 _NONE: Final[tuple[Event, ...]] = ()
-T = TypeVar("T")
-
-
-class once(Generic[T]):
-    """A property computed on first use and then kept in the instance: functools.cached_property
-    without its lock (Python 3.11 takes an RLock on every first use: a fifth of the audit's
-    decide time, measured)."""
-
-    def __init__(self, fn: Callable[[Any], T]):
-        self.fn = fn
-        self.name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        # named by the class, not by `fn`: a method compiled by mypyc has no __name__
-        self.name = name
-
-    @overload
-    def __get__(self, obj: None, cls: Any) -> once[T]: ...
-
-    @overload
-    def __get__(self, obj: object, cls: Any) -> T: ...
-
-    def __get__(self, obj: object | None, cls: Any) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.fn(obj)
-        return value
-
-
-def python_class(cls: type[T]) -> type[T]:
-    """A class that keeps its instance dictionary (its `once` values live there). Nothing at run
-    time; the compiled core's builder (mypyc) keeps a decorated class a Python class and
-    compiles its methods."""
-    return cls
 
 
 def at_of(e: Event) -> datetime:
