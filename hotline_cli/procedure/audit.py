@@ -624,8 +624,13 @@ class Summary:
                 elif stage == "2" or stage == "3":
                     expert_errors += 1
         if n and ident is not None and sign > 0:
-            self._keep((errors, n - errors, -self.position, ident[0] or "", ident[1],
-                        tuple(dict.fromkeys(c for c, sev in findings if sev != "waived"))))
+            # the order of the worst: errors, warnings, then the earlier place (each place is one case's,
+            # so these three decide); the case's codes are gathered only when it makes the list
+            worst = self.worst
+            rank = (errors, n - errors, -self.position)
+            if len(worst) < WORST or rank > worst[0][:3]:
+                self._keep(rank + (ident[0] or "", ident[1],
+                                   tuple(dict.fromkeys(c for c, sev in findings if sev != "waived"))))
         if errors:
             self.with_errors += sign
         elif n:
@@ -659,18 +664,14 @@ class Summary:
             row[0] += sign
             row[1] += good
             row[2] += found
-        d = facts.get("deadlines")
-        vec = month.vector(d) if d else None  # the case's deadline counters: worked out once for all its rows
-        self.deadlines.add(facts, sign, vec)
+        self.deadlines.add(facts, sign)
         codes = [c for c, sev in findings if sev != "waived"] if findings else []
         mon = facts.get("month")
         self._person("operator", facts.get("operator"), mon, hot, hot_errors, [c for c in codes if c[2:3] == "1"],
                      sign)
         expert_codes = [c for c in codes if c[2:3] in ("2", "3")]
         for expert in facts.get("experts") or (None,):
-            row = self._person("expert", expert, mon, n - hot - other, expert_errors, expert_codes, sign)
-            if d:
-                month.count(row, 4, d, sign, vec)
+            self._person("expert", expert, mon, n - hot - other, expert_errors, expert_codes, sign)
 
     def _person(self, role: str, name: Any, mon: Any, findings: int, errors: int, codes: list[str],
                 sign: int) -> list[int]:
@@ -679,7 +680,7 @@ class Summary:
         key = (role, name, mon)
         row = self.people.get(key)
         if row is None:
-            row = self.people[key] = [0] * (4 + len(month.FIELDS) if role == "expert" else 4)
+            row = self.people[key] = [0, 0, 0, 0]
         row[0] += sign
         row[1] += sign * (not errors)
         row[2] += sign * findings
@@ -827,8 +828,8 @@ class Summary:
             }
             if role == "expert":
                 card["deadlines"] = self.deadlines.of(("expert", name))
-                for m, (_mon, row) in zip(card["by_month"], rows):
-                    m["deadlines"] = month.rates(row[4:])  # bare counters: no medians
+                for m, (mon, _row) in zip(card["by_month"], rows):  # bare counters: no medians
+                    m["deadlines"] = month.rates(self.deadlines.counters(("expert_month", name, mon)))
             out.append(card)
         return out
 
