@@ -157,6 +157,43 @@ def test_a_waived_code_is_not_among_the_worst_codes():
     assert s.as_dict()["worst"][0]["codes"] == ["HL207"] and s.waivers_used == {("C1", "HL205")}
 
 
+def test_deadlines_counted_by_key_equal_case_by_case():
+    """Cases of the same key are added to their rows together, a case taken back out counts
+    minus one, and a row or a day emptied that way stays with zeros, as case by case. Worked
+    out by hand in FIELDS' order (met, missed, pending, cycles, in time, pending cycles, re-requests
+    due / on time, delay calls due / on time, closed)."""
+    a = {"client_promise": "met", "promise_days": 2, "engineer_cycles": 1, "engineer_in_time": 1, "days_to_close": 5}
+    c = {"client_promise": "missed", "promise_days": 4, "engineer_cycles": 2, "engineer_pending": 1}
+    fa = {"week": "W1", "month": "M1", "experts": ["Е1"], "deadlines": a}
+    fc = {"week": "W2", "month": "M1", "experts": [], "deadlines": c}
+    d = month.Deadlines()
+    for facts, sign in ((fa, 1), (fa, 1), (fc, 1), (fa, -1)):
+        d.add(facts, sign)
+    rows = d.rows
+    assert rows[("all",)].n == [1, 1, 0, 3, 1, 1, 0, 0, 0, 0, 1]
+    assert rows[("all",)].promise_days == {2: 1, 4: 1} and rows[("all",)].close_days == {5: 1}
+    assert rows[("week", "W1")].n == [1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1]
+    assert rows[("week", "W2")].n == [0, 1, 0, 2, 0, 1, 0, 0, 0, 0, 0]
+    assert rows[("month", "M1")].n == rows[("all",)].n
+    assert d.counters(("expert_month", "Е1", "M1")) == [1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1]
+    assert d.counters(("expert_month", "Е2", "M1")) == [0] * 11
+    assert [k for k, _ in d.scope("expert")] == ["Е1", None]
+    # the other copy taken back out too: its rows stay, with zeros, and so do its days
+    d.add(fa, -1)
+    assert d.rows[("week", "W1")].n == [0] * 11 and d.rows[("week", "W1")].close_days == {5: 0}
+    assert d.of(("week", "W1"))["days_to_close"] == {"closed": 0, "median": None, "p90": None}
+    # split between two workers, one read already: the same rows once merged
+    d1, d2 = month.Deadlines(), month.Deadlines()
+    d1.add(fa)
+    d1.add(fa)
+    assert d1.rows[("all",)].n[0] == 2
+    d2.add(fc)
+    d2.add(fa, -1)
+    d1.merge(d2)
+    assert d1.rows[("all",)].n == [1, 1, 0, 3, 1, 1, 0, 0, 0, 0, 1]
+    assert d1.rows[("all",)].promise_days == {2: 1, 4: 1}
+
+
 def test_pending_promises_and_merged_histograms_count_exactly():
     a, b = month.DeadlineRow(), month.DeadlineRow()
     a.add({"client_promise": "pending", "engineer_cycles": 1, "engineer_pending": 1})
