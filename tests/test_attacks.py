@@ -341,15 +341,18 @@ def test_control_and_format_characters_never_reach_a_person_raw(hl, tmp_path, va
 
 @pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "0001-01-01",
                                    "9999-12-31", "2150-01-01", "1990-05-05T10:00:00"])
-@pytest.mark.parametrize("where", ["/opened_at", "/events/0/at", "/requests/0/created_at"])
+@pytest.mark.parametrize("where", ["/opened_at", "/events/0/at", "/events/2/at", "/requests/0/created_at",
+                                   "/requests/1/created_at"])
 def test_timestamps_outside_the_calendar_are_the_records_error(hl, tmp_path, stamp, where):
     bad = json.loads(json.dumps(CASE))
+    bad["events"] += [dict(bad["events"][0]) for _ in range(3 - len(bad["events"]))]  # an item at each place named
+    bad["requests"] += [dict(bad["requests"][0], number="40000999") for _ in range(2 - len(bad["requests"]))]
     if where == "/opened_at":
         bad["opened_at"] = stamp
-    elif where == "/events/0/at":
-        bad["events"][0]["at"] = stamp
+    elif where.startswith("/events/"):
+        bad["events"][int(where.split("/")[2])]["at"] = stamp
     else:
-        bad["requests"][0]["created_at"] = stamp
+        bad["requests"][int(where.split("/")[2])]["created_at"] = stamp
     src = write_jsonl(tmp_path / "c.jsonl", [bad, CASE])
     for command in COMMANDS:
         run = hl(command, src, "--format", "jsonl", "--today", "2025-11-20")

@@ -134,13 +134,14 @@ _STAMPS: Final[dict[tuple[str, ZoneInfo], Stamp]] = {}  # a memo: an export repe
 _STAMPS_MAX: Final = 1 << 16
 
 
-def parse_stamp(raw: str, tz: ZoneInfo, path: str) -> Stamp:
+def parse_stamp(raw: str, tz: ZoneInfo, path: str, index: int = -1) -> Stamp:
     """The timestamp in the case's zone (a Stamp is immutable: one object serves every case
-    that has the same text in the same zone). Raises ModelError with `path`."""
+    that has the same text in the same zone). Raises ModelError with `path` (a template with
+    `index` put in, when given: made only for an error)."""
     key = (raw, tz)
     stamp = _STAMPS.get(key)
     if stamp is None:
-        stamp = _parse_stamp(raw, tz, path)
+        stamp = _parse_stamp(raw, tz, path if index < 0 else path.format(index))
         if len(_STAMPS) >= _STAMPS_MAX:
             _STAMPS.clear()
         _STAMPS[key] = stamp
@@ -201,13 +202,13 @@ def build_case(d: dict[str, Any]) -> Case:
         asc: dict[str, Any] = r.get("asc") or {}
         requests.append(Request(
             i, one_line(r["number"]), r["type"],
-            parse_stamp(created, tz, f"/requests/{i}/created_at") if created else None,
+            parse_stamp(created, tz, "/requests/{}/created_at", i) if created else None,
             _one(asc.get("name")), _one(asc.get("email")), r.get("conclusion"),
-            tuple(one_line(x) for x in r.get("documents") or ()), r.get("conclusion_checked") is not False,
+            tuple(map(one_line, r.get("documents") or ())), r.get("conclusion_checked") is not False,
         ))
 
     raw_events: list[dict[str, Any]] = d.get("events") or []
-    events = [Event(i, e["type"], parse_stamp(e["at"], tz, f"/events/{i}/at"), e)
+    events = [Event(i, e["type"], parse_stamp(e["at"], tz, "/events/{}/at", i), e)
               for i, e in enumerate(raw_events)]
     events.sort(key=_MOMENT)  # stable: equal times keep export order
 
