@@ -466,10 +466,10 @@ def _asked(rules: list[Code], channel: str, hotline: bool, events: frozenset[str
     """The rules to ask of a record of this channel, with or without each part and with these
     types of events: a part absent from the record is not audited, and a rule that needs an
     event the case does not have is not even asked."""
-    present = {"": True, "hotline": hotline, "events": bool(events), "consultation": consultation}
     key = (id(rules), channel, hotline, events, consultation)
     hit = _ASKED.get(key)
     if hit is None or hit[0] is not rules:
+        present = {"": True, "hotline": hotline, "events": bool(events), "consultation": consultation}
         asked = tuple((r.code, r.severity, r.check) for r in rules if present[r.part] and channel in r.channels
                       and (not r.needs or not r.needs.isdisjoint(events)))
         if len(_ASKED) >= 10_000:
