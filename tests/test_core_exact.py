@@ -470,3 +470,18 @@ def test_a_paid_repair_case_without_the_clients_phone_asks_for_it(hl, tmp_path):
     assert r["situation"] == 4
     assert {"field": "/client/phone", "message": "номер телефона клиента не указан: уточнить номер, который "
             "использовался при оформлении заявки (он нужен в запросе через сайт)"} in r["missing"]
+
+
+def test_a_built_case_has_every_field_of_its_named_tuples():
+    """build_case makes its named tuples from their fields in order (tuple.__new__, which checks
+    no count): each has exactly its class's fields, and reads back field by field."""
+    from hotline_cli.procedure.case import Case, Event, Request, build_case
+
+    record = json.loads((FIXTURES / "journeys" / "claim_after_closure.json").read_text(encoding="utf-8"))
+    c = build_case(record)
+    assert len(c) == len(Case._fields) and c == Case(*c)
+    assert c.case_id == record["case_id"] and c.channel == record["channel"] and c.origin == record.get("source")
+    assert c.requests and all(len(r) == len(Request._fields) and r == Request(*r) for r in c.requests)
+    assert c.requests[0].number == record["requests"][0]["number"]
+    assert c.events and all(len(e) == len(Event._fields) and e == Event(*e) for e in c.events)
+    assert {e.type for e in c.events} == {e["type"] for e in record["events"]}

@@ -182,6 +182,9 @@ def _ru_date_problem(e: ValueError) -> str:
 
 
 _MOMENT: Final = attrgetter("at.at")
+# a named tuple made from its fields in order, in C: its class's own __new__ is a Python function
+# (60 ns more a tuple, for each event and request of every case)
+_new: Final = tuple.__new__
 
 
 def build_case(d: dict[str, Any]) -> Case:
@@ -200,15 +203,15 @@ def build_case(d: dict[str, Any]) -> Case:
     for i, r in enumerate(raw_requests):
         created = r.get("created_at")
         asc: dict[str, Any] = r.get("asc") or {}
-        requests.append(Request(
+        requests.append(_new(Request, (
             i, one_line(r["number"]), r["type"],
             parse_stamp(created, tz, "/requests/{}/created_at", i) if created else None,
             _one(asc.get("name")), _one(asc.get("email")), r.get("conclusion"),
             tuple(map(one_line, r.get("documents") or ())), r.get("conclusion_checked") is not False,
-        ))
+        )))
 
     raw_events: list[dict[str, Any]] = d.get("events") or []
-    events = [Event(i, e["type"], parse_stamp(e["at"], tz, "/events/{}/at", i), e)
+    events = [_new(Event, (i, e["type"], parse_stamp(e["at"], tz, "/events/{}/at", i), e))
               for i, e in enumerate(raw_events)]
     events.sort(key=_MOMENT)  # stable: equal times keep export order
 
@@ -218,8 +221,8 @@ def build_case(d: dict[str, Any]) -> Case:
     intents = d.get("client_intent")
     hotline = d.get("hotline")
     req = tuple(requests)
-    # positional: the fields in Case's order (a keyword call of 22 fields costs twice as much)
-    return Case(
+    # every field, in Case's order
+    return _new(Case, (
         d["case_id"], parse_stamp(d["opened_at"], tz, "/opened_at"), d["channel"],
         one_line(client["name"]), _one(client.get("phone")), _one(client.get("email")),
         product["category"], _one(product.get("model")), product.get("price"),
@@ -228,4 +231,4 @@ def build_case(d: dict[str, Any]) -> Case:
         tuple(dict.fromkeys(intents)) if intents else (), bool(d.get("demands_stated")),
         hotline, tuple(events), d.get("consultation"), disputed_request(req),
         _one(hotline.get("operator")) if hotline else None, d.get("source"),
-    )
+    ))
