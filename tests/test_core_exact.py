@@ -485,3 +485,47 @@ def test_a_built_case_has_every_field_of_its_named_tuples():
     assert c.requests[0].number == record["requests"][0]["number"]
     assert c.events and all(len(e) == len(Event._fields) and e == Event(*e) for e in c.events)
     assert {e.type for e in c.events} == {e["type"] for e in record["events"]}
+
+
+def test_the_deadline_facts_count_a_running_cycle_and_one_answered_in_time(make_case):
+    """An engineer request on Monday 17.11.2025 is due Thursday 20.11 (3 working days): on 18.11 it
+    still runs (pending); answered on 19.11, it was answered in time."""
+    from datetime import date
+
+    from hotline_cli.procedure.calendar import ProductionCalendar
+    from hotline_cli.procedure.case import build_case
+    from hotline_cli.procedure.journey import Journey
+
+    request = {"type": "engineer_request", "at": "2025-11-17T10:00:00+03:00"}
+    answer = {"type": "engineer_answer", "at": "2025-11-19T12:00:00+03:00"}
+    cal = ProductionCalendar()
+    running = month.deadline_facts(Journey(build_case(make_case(events=[request])), date(2025, 11, 18), cal), True)
+    assert (running["engineer_cycles"], running["engineer_in_time"], running["engineer_pending"]) == (1, 0, 1)
+    answered = month.deadline_facts(Journey(build_case(make_case(events=[request, answer])), date(2025, 11, 20), cal),
+                                    True)
+    assert (answered["engineer_cycles"], answered["engineer_in_time"], answered["engineer_pending"]) == (1, 1, 0)
+
+
+def test_a_cases_deadline_facts_go_each_to_its_counter():
+    """vector: (index in FIELDS, how much) for each non-zero fact, in FIELDS' order."""
+    d = {"client_promise": "pending", "promise_days": None, "engineer_cycles": 3, "engineer_in_time": 1,
+         "engineer_pending": 1, "re_requests_due": 2, "re_requests_on_time": 1, "delay_calls_due": 4,
+         "delay_calls_on_time": 0, "days_to_close": 7}
+    assert month.vector(d) == [(2, 1), (3, 3), (4, 1), (5, 1), (6, 2), (7, 1), (8, 4), (10, 1)]
+    assert [month.FIELDS[i] for i, _ in month.vector(d)] == [
+        "promise_pending", "engineer_cycles", "engineer_in_time", "engineer_pending", "re_requests_due",
+        "re_requests_on_time", "delay_calls_due", "closed"]
+
+
+def test_ids_seen_twice_within_a_workers_part_survive_the_merge():
+    a, b = month.IdSet(), month.IdSet()
+    a.add(7)
+    b.add(5)
+    b.add(5)  # twice in the other part
+    b.add(7)  # once there, once here
+    a.merge(b)
+    assert a.twice == {5, 7} and sorted(a) == [5, 7]
+
+
+def test_the_comparisons_arrow():
+    assert [month.arrow(x) for x in (0, 1, -2, 0.5, None)] == ["=", "▲", "▼", "▲", "—"]
