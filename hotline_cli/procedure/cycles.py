@@ -26,6 +26,7 @@ class EngineerCycles:
         self._promise_known = False  # the promise may be None: known apart
         self._cycles: list[Cycle] | None = None
         self._silences: list[tuple[Clock, date]] | None = None
+        self._unfollowed: dict[str, list[tuple[Clock, date]]] = {}
 
     @property
     def promise(self) -> Clock | None:
@@ -92,6 +93,16 @@ class EngineerCycles:
             if self.as_of > deadline:
                 out.append((c, deadline))
         return out
+
+    def unfollowed(self, follow_type: str) -> list[tuple[Clock, date]]:
+        """The silences with no `follow_type` event from the cycle's start up to that next working
+        day (each type worked out once: the audit's rules and the summary's facts both ask)."""
+        v = self._unfollowed.get(follow_type)
+        if v is None:
+            v = self._unfollowed[follow_type] = [
+                (c, deadline) for c, deadline in self.silences
+                if c.start is not None and not self.events.between_days(follow_type, c.start, deadline)]
+        return v
 
     def answer_step(self) -> Step | None:
         """Stage 3: feed the engineer's latest answer back to the client, or await it."""

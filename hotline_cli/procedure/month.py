@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 
 def unfollowed(j: Journey, follow_type: str) -> list[tuple[Any, Any]]:
     """The silences with no `follow_type` event after the cycle's start up to that next working day."""
-    return [(c, deadline) for c, deadline in j.silences
-            if c.start is not None and not j.events.between_days(follow_type, c.start, deadline)]
+    return j.engineer.unfollowed(follow_type)
 
 
 PENDING: Final = frozenset({"pending", "due_today"})
