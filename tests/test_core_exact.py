@@ -529,3 +529,47 @@ def test_ids_seen_twice_within_a_workers_part_survive_the_merge():
 
 def test_the_comparisons_arrow():
     assert [month.arrow(x) for x in (0, 1, -2, 0.5, None)] == ["=", "▲", "▼", "▲", "—"]
+
+
+def test_two_parts_merged_add_up_every_total_and_row():
+    """Two workers' summaries merged (worked out by hand): part 1 reads A (an error) and B (a
+    warning), both in situation 1; part 2 reads C (a warning), D (clean) and E (a warning), all in
+    situation 2, which part 1 has not seen, and takes B back out (an older copy given again)."""
+    s1, s2 = Summary(), Summary()
+    s1.add(None, (("HL102", "error"),), 1, _facts("Казань", None, None), ("A", "f:1"))
+    s1.add(None, (("HL207", "warning"),), 1, _facts("Казань", None, None), ("B", "f:2"))
+    s2.add(None, (("HL207", "warning"),), 2, _facts("Казань", None, None), ("C", "f:3"))
+    s2.add(None, (), 2, _facts("Казань", None, None), ("D", "f:4"))
+    s2.add(None, (("HL207", "warning"),), 2, _facts("Казань", None, None), ("E", "f:5"))
+    s2.add(None, (("HL207", "warning"),), 1, _facts("Казань", None, None), ("B", "f:2"), sign=-1)
+    s1.merge(s2)
+    assert (s1.read, s1.repeated, s1.with_errors, s1.with_warnings, s1.clean) == (5, 1, 1, 2, 1)
+    assert s1.by["situation"] == {1: [1, 0, 1], 2: [3, 3, 2]}  # cases, compliant, findings
+    assert s1.per_rule == {"HL102": 1, "HL207": 2}
+
+
+def test_the_worst_are_the_25_with_the_most_errors_not_the_first_25():
+    s = Summary()
+    for i in range(1, 31):  # case Ci has i errors
+        s.add(None, (("HL102", "error"),) * i, 1, _facts("Казань", None, None), (f"C{i}", f"f:{i}"))
+    assert [w["case_id"] for w in s.as_dict()["worst"]] == [f"C{i}" for i in range(30, 5, -1)]
+    assert s.as_dict()["worst"][0]["errors"] == 30
+
+
+def test_a_wrong_consultation_start_is_quoted_to_its_first_60_characters(make_case):
+    from datetime import date
+
+    from hotline_cli.procedure.audit import hl301
+    from hotline_cli.procedure.calendar import ProductionCalendar
+    from hotline_cli.procedure.case import build_case
+    from hotline_cli.procedure.journey import Journey
+    from hotline_cli.procedure.settings import DEFAULT
+
+    text = "Клиент позвонил повторно и снова сообщил, что техника не работает как положено"  # 79 characters
+    c = make_case(consultation={"customer_description": text})
+    j = Journey(build_case(c), date(2025, 11, 20), ProductionCalendar())
+    assert hl301(j, DEFAULT) == [f"«Описание заказчика» начинается с «{text[:60]}…», а не с «В случае повторного "
+                                 "обращения перевести звонок на эксперта, консультацию не проводить»"]
+    c = make_case(consultation={"customer_description": text[:60]})
+    assert hl301(Journey(build_case(c), date(2025, 11, 20), ProductionCalendar()), DEFAULT)[0].startswith(
+        f"«Описание заказчика» начинается с «{text[:60]}», а не")
