@@ -211,18 +211,18 @@ def compiled_env(copy: str) -> dict[str, str]:
              "sys.exit(0 if a.__file__.endswith('.so') and p.__file__.endswith('.so') else 1)")
     if subprocess.run([sys.executable, "-c", check], env=env, cwd=copy).returncode != 0:
         raise SystemExit(f"{copy}: the compiled core is not there (tools/compiled-suite builds it in a copy)")
-    subprocess.run([sys.executable, "-c", "import compileall, os, hotline_cli\n"
-                    "compileall.compile_dir(os.path.dirname(hotline_cli.__file__), quiet=2)"], check=True, env=env,
-                   cwd=copy)
+    compile_package(env, copy)
     return env
 
 
-def compile_package() -> None:
+def compile_package(env: dict[str, str] | None = None, cwd: str | None = None) -> None:
     """The package's bytecode written first, as `pip install` writes it: in a checkout where Python
     may not write it (PYTHONDONTWRITEBYTECODE=1, a read-only folder), every run would otherwise
-    compile the ~100 modules it imports again (60 ms), which no installed copy does."""
+    compile the ~100 modules it imports again (60 ms), which no installed copy does. With `env` and
+    `cwd`: the package those run (the compiled copy's)."""
     subprocess.run([sys.executable, "-c", "import compileall, os, hotline_cli\n"
-                    "compileall.compile_dir(os.path.dirname(hotline_cli.__file__), quiet=2)"], check=True)
+                    "compileall.compile_dir(os.path.dirname(hotline_cli.__file__), quiet=2)"], check=True, env=env,
+                   cwd=cwd)
 
 
 def hotline_cmd() -> list[str]:
