@@ -259,9 +259,6 @@ def hl204(j: Journey, cfg: Settings) -> list[str]:
     return out
 
 
-_unfollowed = month.unfollowed
-
-
 @code("HL205", "error", "инженер молчит 3 рабочих дня, повторного запроса на следующий рабочий день нет", "эксперт",
       ALL, "events", "ВАЖНО: если по внутреннему запросу ответ не поступил в течение 3 рабочих дней, необходимо "
       "написать повторно адресату (инженеру).", needs=("engineer_request",))
@@ -269,7 +266,7 @@ def hl205(j: Journey, cfg: Settings) -> list[str]:
     if not j.silences:
         return NONE
     return [f"цикл {c.cycle}: запрос инженеру {_d(c.start)}, ответа к {_d(c.due)} нет, повторного запроса "
-            f"до {_d(deadline)} включительно нет" for c, deadline in _unfollowed(j, "re_request")]
+            f"до {_d(deadline)} включительно нет" for c, deadline in j.unfollowed("re_request")]
 
 
 @code("HL206", "error", "инженер молчит 3 рабочих дня, клиенту не позвонили о задержке на следующий рабочий день",
@@ -279,7 +276,7 @@ def hl206(j: Journey, cfg: Settings) -> list[str]:
     if not j.silences:
         return NONE
     return [f"цикл {c.cycle}: ответа инженера к {_d(c.due)} нет, звонка клиенту о задержке "
-            f"до {_d(deadline)} включительно нет" for c, deadline in _unfollowed(j, "delay_call")]
+            f"до {_d(deadline)} включительно нет" for c, deadline in j.unfollowed("delay_call")]
 
 
 @code("HL207", "warning", "обещание клиенту (3 рабочих дня) не выполнено", "эксперт", SPOKEN, "events",
@@ -674,7 +671,7 @@ class Summary:
             self._person("expert", expert, mon, n - hot - other, expert_errors, expert_codes, sign)
 
     def _person(self, role: str, name: Any, mon: Any, findings: int, errors: int, codes: list[str],
-                sign: int) -> list[int]:
+                sign: int) -> None:
         """A person's row for the month (cases, compliant, findings, errors, and an expert's deadline
         counters): their breakdown (by_operator, by_expert) is these rows added up."""
         key = (role, name, mon)
@@ -691,7 +688,6 @@ class Summary:
                 mine = self.people_codes[(role, name)] = {}
             for c in codes:
                 mine[c] = mine.get(c, 0) + sign
-        return row
 
     def _keep(self, item: tuple[int, int, int, str, str, tuple[str, ...]]) -> None:
         """The WORST cases with the most error findings (then warnings, then the earlier)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from hotline_cli.procedure import texts
 from hotline_cli.procedure.calendar import ProductionCalendar
@@ -103,6 +103,11 @@ class Journey:
 
     def clocks(self) -> list[Clock]:
         return self.engineer.clocks()
+
+    def unfollowed(self, follow_type: str) -> list[tuple[Any, date]]:
+        """The silences no `follow_type` event followed: (clock, its next working day); such a clock
+        always has its start and its due date (typed Any for the rules that print them)."""
+        return self.engineer.unfollowed(follow_type)
 
     @property
     def counted_feedback(self) -> Event | None:

@@ -25,11 +25,6 @@ if TYPE_CHECKING:
 # ------------------------------------------------------------------ one case's deadlines
 
 
-def unfollowed(j: Journey, follow_type: str) -> list[tuple[Any, Any]]:
-    """The silences with no `follow_type` event after the cycle's start up to that next working day."""
-    return j.engineer.unfollowed(follow_type)
-
-
 PENDING: Final = frozenset({"pending", "due_today"})
 
 
@@ -65,9 +60,9 @@ def deadline_facts(j: Journey, spoken: bool) -> dict[str, Any]:
         "client_promise": promise, "promise_days": promise_days,
         "engineer_cycles": len(cycles), "engineer_in_time": in_time, "engineer_pending": pending,
         "re_requests_due": silences,
-        "re_requests_on_time": silences - len(unfollowed(j, "re_request")) if silences else 0,
+        "re_requests_on_time": silences - len(j.unfollowed("re_request")) if silences else 0,
         "delay_calls_due": silences if spoken else 0,
-        "delay_calls_on_time": silences - len(unfollowed(j, "delay_call")) if silences and spoken else 0,
+        "delay_calls_on_time": silences - len(j.unfollowed("delay_call")) if silences and spoken else 0,
         "days_to_close": j.cal.between(j.case.opened.day, closed.at.day) if closed is not None else None,
     }
 
@@ -93,9 +88,9 @@ class DeadlineRow:
         self.promise_days: dict[int, int] = _EMPTY  # made on the first day counted: most rows have none
         self.close_days: dict[int, int] = _EMPTY
 
-    def add(self, d: Mapping[str, Any], sign: int = 1, vec: list[tuple[int, int]] | None = None) -> None:
-        """A case's deadline facts `d` (`vec`: their `vector`, when the caller has it already)."""
-        self.add_counted(vector(d) if vec is None else vec, d.get("promise_days"), d.get("days_to_close"), sign)
+    def add(self, d: Mapping[str, Any], sign: int = 1) -> None:
+        """A case's deadline facts `d`."""
+        self.add_counted(vector(d), d.get("promise_days"), d.get("days_to_close"), sign)
 
     def add_counted(self, vec: list[tuple[int, int]], promise_days: int | None, close_days: int | None,
                     cases: int) -> None:
