@@ -132,31 +132,31 @@ _MATCHED_MAX: Final = 1 << 16  # distinct texts a pattern remembers as matched
 def _strings_at(path: tuple[str, ...]) -> Callable[[Any, list[str]], list[str]]:
     """A function: (a decoded value, a list) → the list with the strings at `path` appended
     (keys; "*": each item of an array). The two shapes a schema's timestamps take (a key; a
-    key of each item of an array) have their own function: one call a value, not one a level."""
+    key of each item of an array) have their own functions: two calls at most, not one a level."""
     if len(path) == 1:
-        [head] = path
-
-        def top(v: Any, out: list[str]) -> list[str]:
-            if isinstance(v, dict):
-                x = v.get(head)
-                if isinstance(x, str):
-                    out.append(x)
-            return out
-        return top
+        return _string_of(path[0])
     if len(path) == 3 and path[1] == "*" and "*" not in (path[0], path[2]):
-        outer, leaf = path[0], path[2]
+        outer, of_item = path[0], _string_of(path[2])
 
         def each(v: Any, out: list[str]) -> list[str]:
             items = v.get(outer) if isinstance(v, dict) else None
             if isinstance(items, list):
                 for item in items:
-                    if isinstance(item, dict):
-                        x = item.get(leaf)
-                        if isinstance(x, str):
-                            out.append(x)
+                    of_item(item, out)
             return out
         return each
     return _strings_at_any(path)
+
+
+def _string_of(key: str) -> Callable[[Any, list[str]], list[str]]:
+    """A function: (a decoded value, a list) → the list with the value's string at `key` appended."""
+    def top(v: Any, out: list[str]) -> list[str]:
+        if isinstance(v, dict):
+            x = v.get(key)
+            if isinstance(x, str):
+                out.append(x)
+        return out
+    return top
 
 
 def _strings_at_any(path: tuple[str, ...]) -> Callable[[Any, list[str]], list[str]]:
